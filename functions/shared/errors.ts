@@ -1,0 +1,174 @@
+/**
+ * The errors the handlers throw. Their `name`s are the contract with the state machine: the ASL's
+ * `ErrorEquals` match them, so every name here must be handled there and nowhere else invented
+ * (test/unit/error-contract.test.ts keeps the two in step).
+ *
+ * `name` is set from a string literal, not from `new.target.name`, because the production bundles
+ * are minified and class names do not survive minification.
+ */
+export class RegistrarError extends Error {
+  /** true when a later attempt may succeed without a person acting. */
+  readonly retryable: boolean = false;
+}
+
+/** The workflow input is missing a field or has one of the wrong type. */
+export class InvalidInputError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** The function ARN is malformed, qualified, or in a partition the hub does not serve. */
+export class InvalidFunctionArnError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidFunctionArnError';
+  }
+}
+
+/** The function ARN names an account or Region other than the one the event came from. */
+export class AccountMismatchError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AccountMismatchError';
+  }
+}
+
+/** The event's account is not on the hub's allow-list. */
+export class AccountNotAllowedError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AccountNotAllowedError';
+  }
+}
+
+/** The event's Region is not one the hub serves. */
+export class RegionNotServedError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RegionNotServedError';
+  }
+}
+
+/** The function does not exist (any more) in the event's account and Region. */
+export class FunctionNotFoundError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'FunctionNotFoundError';
+  }
+}
+
+/** The function is still being created or updated; retried by the state machine. */
+export class FunctionNotReadyError extends RegistrarError {
+  override readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'FunctionNotReadyError';
+  }
+}
+
+/** The connector label or description from the tags breaks AppFlow's limits. */
+export class InvalidConnectorMetadataError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidConnectorMetadataError';
+  }
+}
+
+/** The function's resource policy does not let AppFlow invoke it. */
+export class MissingAppFlowPermissionError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MissingAppFlowPermissionError';
+  }
+}
+
+/** The function did not answer DescribeConnectorConfigurationRequest as a connector must. */
+export class ConnectorProtocolError extends RegistrarError {
+  constructor(
+    message: string,
+    /** What the connector answered (truncated), for the alert. */
+    readonly answer?: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ConnectorProtocolError';
+  }
+}
+
+/** The label is registered in this account and Region for another Lambda: never taken over. */
+export class LabelOwnedByAnotherFunctionError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LabelOwnedByAnotherFunctionError';
+  }
+}
+
+/** A required environment variable is missing: a deployment mistake. */
+export class ConfigurationError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * AppFlow's exceptions as the SDK names them (`error.name` is the shape name). The register handler
+ * rethrows them unchanged so the ASL can branch on them.
+ */
+export const APPFLOW_EXCEPTIONS = {
+  retryable: ['ThrottlingException', 'InternalServerException'],
+  /** Retried a few times (the connector may have failed transiently), then alerted. */
+  retryableFewTimes: ['ConnectorServerException'],
+  fatal: [
+    'ValidationException',
+    'ConflictException',
+    'AccessDeniedException',
+    'ResourceNotFoundException',
+    'ServiceQuotaExceededException',
+    'ConnectorAuthenticationException',
+  ],
+} as const;
+
+/** Lambda API errors (GetFunction, GetPolicy, Invoke) that a later attempt may get past. */
+export const LAMBDA_API_RETRYABLE = [
+  'TooManyRequestsException',
+  'ServiceException',
+  'EC2ThrottledException',
+  'ResourceConflictException',
+] as const;
+
+/** Errors Step Functions raises itself when invoking a Lambda task; all worth retrying. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** Powertools raises this when the same registration is running in another execution. */
+export const IDEMPOTENCY_IN_PROGRESS = 'IdempotencyAlreadyInProgressError';
+
+/** Every error name the handlers may throw on purpose, retryable first. */
+export const RETRYABLE_ERROR_NAMES: readonly string[] = [
+  'FunctionNotReadyError',
+  IDEMPOTENCY_IN_PROGRESS,
+  ...LAMBDA_API_RETRYABLE,
+  ...APPFLOW_EXCEPTIONS.retryable,
+];
+
+export const FATAL_ERROR_NAMES: readonly string[] = [
+  'InvalidInputError',
+  'InvalidFunctionArnError',
+  'AccountMismatchError',
+  'AccountNotAllowedError',
+  'RegionNotServedError',
+  'FunctionNotFoundError',
+  'InvalidConnectorMetadataError',
+  'MissingAppFlowPermissionError',
+  'ConnectorProtocolError',
+  'LabelOwnedByAnotherFunctionError',
+  'ConfigurationError',
+  ...APPFLOW_EXCEPTIONS.fatal,
+];

@@ -1,0 +1,84 @@
+/**
+ * The contracts between the parts: what the rules hand the state machine, and what each task
+ * hands the next. The ASL's Parameters and ResultPaths follow these shapes.
+ */
+
+export type TriggerKind = 'cloudtrail' | 'cloudformation' | 'pipeline';
+
+/** The normalized workflow input every deploy signal is turned into by its rule's input transformer. */
+export interface WorkflowInput {
+  /** From the event envelope (set by EventBridge), never from the payload. */
+  accountId: string;
+  /** From the event envelope. */
+  region: string;
+  /** The function the signal names, as the signal names it (validated by VerifyFunction). */
+  functionArn: string;
+  /** Only from the pipeline signal: its `detail` (connectorLabel?, description?). */
+  hints?: ConnectorHints | null;
+  trigger: {
+    kind: TriggerKind;
+    eventId: string;
+    /** CloudTrail event name, CloudFormation status, or the pipeline detail-type. */
+    name: string;
+    time: string;
+  };
+}
+
+export interface ConnectorHints {
+  connectorLabel?: string | null;
+  description?: string | null;
+}
+
+/** What the state machine passes to VerifyFunction: the workflow input and the execution. */
+export interface VerifyInput extends WorkflowInput {
+  executionArn: string;
+}
+
+/** VerifyFunction's answer when the function has not opted in: the workflow ends quietly. */
+export interface NotOptedIn {
+  optedIn: false;
+  lambdaArn: string;
+  reason: string;
+}
+
+/** VerifyFunction's answer for a connector that may be registered. */
+export interface VerifiedConnector {
+  optedIn: true;
+  connectorLabel: string;
+  /** null when the function has no description tag. */
+  description: string | null;
+  /** Unqualified. */
+  lambdaArn: string;
+  codeSha256: string;
+  /** ISO 8601, the function's LastModified. */
+  lastModified: string;
+  connectorName: string;
+  connectorVersion: string;
+}
+
+export type VerifyOutput = NotOptedIn | VerifiedConnector;
+
+/** What the state machine passes to RegisterConnector. */
+export interface RegisterInput {
+  executionArn: string;
+  accountId: string;
+  region: string;
+  connectorLabel: string;
+  description: string | null;
+  lambdaArn: string;
+  codeSha256: string;
+  lastModified: string;
+}
+
+export type RegistrationAction = 'registered' | 'updated' | 'unchanged';
+
+/** RegisterConnector's answer; the ConnectorRegistered event carries it with the execution ARN. */
+export interface RegisterOutput {
+  connectorArn: string;
+  connectorLabel: string;
+  lambdaArn: string;
+  accountId: string;
+  region: string;
+  action: RegistrationAction;
+  codeSha256: string;
+}

@@ -1,0 +1,23 @@
+// One set of esbuild options for the bundles `npm run build` writes (run by the local stack and the
+// benchmarks) and the ones serverless-esbuild packages for deploy, so what is tested is what ships.
+// CommonJS because serverless-esbuild loads its `config` file with require().
+const options = {
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  platform: 'node',
+  // Lambda runs nodejs22.x; node20 keeps the bundle loadable on this machine's Node 20 as well.
+  target: 'node20',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  // Some CommonJS dependencies call require() at runtime; ESM bundles need it defined.
+  banner: {
+    js: "import { createRequire as __registrarCreateRequire } from 'node:module'; const require = __registrarCreateRequire(import.meta.url);",
+  },
+  outExtension: { '.js': '.mjs' },
+  // Every SDK client is bundled (not taken from the runtime) so versions are those pinned here.
+  external: [],
+};
+
+module.exports = () => options;
+module.exports.options = options;
