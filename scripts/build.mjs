@@ -1,8 +1,8 @@
 // Bundles every Lambda under functions/<name>/handler.ts into .build/<name>/handler.mjs with the same
 // esbuild options serverless-esbuild uses for deploy.
-import { readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);

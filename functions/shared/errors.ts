@@ -113,6 +113,14 @@ export class ConfigurationError extends RegistrarError {
   }
 }
 
+/** The hub could not assume the spoke role in the event's account. */
+export class SpokeRoleAccessDeniedError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SpokeRoleAccessDeniedError';
+  }
+}
+
 /**
  * AppFlow's exceptions as the SDK names them (`error.name` is the shape name). The register handler
  * rethrows them unchanged so the ASL can branch on them.
@@ -170,5 +178,6 @@ export const FATAL_ERROR_NAMES: readonly string[] = [
   'ConnectorProtocolError',
   'LabelOwnedByAnotherFunctionError',
   'ConfigurationError',
+  'SpokeRoleAccessDeniedError',
   ...APPFLOW_EXCEPTIONS.fatal,
 ];

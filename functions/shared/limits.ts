@@ -12,7 +12,8 @@ export const AppFlowLimits = {
 /** Why a label breaks AppFlow's limits, or undefined when it is fine. */
 export function labelProblem(label: string): string | undefined {
   const { maxLength, pattern } = AppFlowLimits.connectorLabel;
-  if (label.length > maxLength) return `is ${label.length} characters long; AppFlow allows at most ${maxLength}`;
+  if (label.length > maxLength)
+    return `is ${label.length} characters long; AppFlow allows at most ${maxLength}`;
   if (!pattern.test(label)) {
     return `must be at least 2 characters, start with a letter or digit and contain only letters, digits, _ ! @ # . -`;
   }

@@ -1,0 +1,148 @@
+import { AppflowClient } from '@aws-sdk/client-appflow';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { SpokeRoleAccessDeniedError } from './errors.js';
+
+/** The AWS clients a handler uses in one account and Region. */
+export interface AccountClients {
+  lambda: LambdaClient;
+  appflow: AppflowClient;
+}
+
+/** Where a handler acts: the account and Region of the event, and the execution on whose behalf. */
+export interface Target {
+  accountId: string;
+  region: string;
+  executionArn: string;
+}
+
+export interface ClientFactoryOptions {
+  /** The account the handlers run in; acting there needs no role. */
+  hubAccountId: string;
+  /** Name of the role each member account holds for the hub (spoke/ template). */
+  spokeRoleName: string;
+  /** Optional ExternalId the spoke role's trust policy requires. */
+  externalId?: string;
+  partition?: string;
+  sts?: STSClient;
+  /** Renew cached spoke credentials this long before they expire. */
+  refreshMarginMs?: number;
+  now?: () => number;
+}
+
+export type ClientFactory = (target: Target) => AccountClients;
+
+const SESSION_NAME_MAX = 64;
+
+/**
+ * Builds clients per account and Region, never sharing one between two accounts. In the hub's own
+ * account they use the function's credentials; in a member account they use the spoke role,
+ * assumed once per account and cached until shortly before the credentials expire.
+ *
+ * @example
+ * const clientsFor = createClientFactory({ hubAccountId: '111122223333', spokeRoleName: 'AppFlowConnectorRegistrar' });
+ * const { appflow } = clientsFor({ accountId: '444455556666', region: 'eu-west-1', executionArn });
+ */
+export function createClientFactory(options: ClientFactoryOptions): ClientFactory {
+  const partition = options.partition ?? 'aws';
+  const sts = options.sts ?? new STSClient({});
+  const clients = new Map<string, AccountClients>();
+  const spokeCredentials = new Map<string, AwsCredentialIdentityProvider>();
+
+  const credentialsFor = (target: Target): AwsCredentialIdentityProvider => {
+    let provider = spokeCredentials.get(target.accountId);
+    if (!provider) {
+      provider = cachedAssumeRole({
+        sts,
+        roleArn: `arn:${partition}:iam::${target.accountId}:role/${options.spokeRoleName}`,
+        sessionName: sessionNameFor(target.executionArn),
+        externalId: options.externalId,
+        refreshMarginMs: options.refreshMarginMs ?? 5 * 60_000,
+        now: options.now ?? Date.now,
+      });
+      spokeCredentials.set(target.accountId, provider);
+    }
+    return provider;
+  };
+
+  return (target) => {
+    const key = `${target.accountId}/${target.region}`;
+    let entry = clients.get(key);
+    if (!entry) {
+      const credentials = target.accountId === options.hubAccountId ? undefined : credentialsFor(target);
+      const config = credentials ? { region: target.region, credentials } : { region: target.region };
+      entry = { lambda: new LambdaClient(config), appflow: new AppflowClient(config) };
+      clients.set(key, entry);
+    }
+    return entry;
+  };
+}
+
+/**
+ * A role session name that shows in the member account's CloudTrail which execution acted:
+ * `registrar-<execution name>`, cut to STS's 64 characters and its allowed characters.
+ */
+export function sessionNameFor(executionArn: string): string {
+  const executionName = executionArn.split(':').pop() ?? 'execution';
+  return `registrar-${executionName}`.replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
+}
+
+interface AssumeRoleOptions {
+  sts: STSClient;
+  roleArn: string;
+  sessionName: string;
+  externalId: string | undefined;
+  refreshMarginMs: number;
+  now: () => number;
+}
+
+/**
+ * A credential provider that assumes the role and keeps the credentials until `refreshMarginMs`
+ * before they expire. Concurrent callers share one AssumeRole call.
+ * Written by hand: @aws-sdk/credential-providers' fromTemporaryCredentials caches per client, and
+ * the cache here must be shared by the clients of every Region of one account.
+ */
+function cachedAssumeRole(options: AssumeRoleOptions): AwsCredentialIdentityProvider {
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  let current: AwsCredentialIdentity | undefined;
+
+  const fresh = (credentials: AwsCredentialIdentity | undefined): credentials is AwsCredentialIdentity =>
+    credentials?.expiration !== undefined &&
+    credentials.expiration.getTime() - options.refreshMarginMs > options.now();
+
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    try {
+      const { Credentials } = await options.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: options.roleArn,
+          RoleSessionName: options.sessionName,
+          ...(options.externalId ? { ExternalId: options.externalId } : {}),
+        }),
+      );
+      if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.Expiration) {
+        throw new Error('STS AssumeRole answered without credentials');
+      }
+      return {
+        accessKeyId: Credentials.AccessKeyId,
+        secretAccessKey: Credentials.SecretAccessKey,
+        sessionToken: Credentials.SessionToken,
+        expiration: Credentials.Expiration,
+      };
+    } catch (error) {
+      throw new SpokeRoleAccessDeniedError(
+        `Could not assume ${options.roleArn}: ${(error as Error).message}. Deploy the spoke template (spoke/) in that account, and check its trust policy names this hub.`,
+        { cause: error },
+      );
+    }
+  };
+
+  return async () => {
+    if (fresh(current)) return current;
+    pending ??= assume().finally(() => {
+      pending = undefined;
+    });
+    current = await pending;
+    return current;
+  };
+}
