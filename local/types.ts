@@ -1,0 +1,89 @@
+/**
+ * The seams of the local stack, so each part can be written and tested on its own:
+ *
+ *   http/server.ts    one loopback port; reads the SigV4 credential scope of each request and hands it to
+ *                     the ServiceHandler of that service (appflow, lambda, events, states, sts); dynamodb
+ *                     is dynalite on a port of its own, reached through a proxy route (see stack.ts).
+ *   identity.ts       who is calling: access key → account and principal (world keys, STS-issued keys).
+ *   services/*.ts     one ServiceHandler per AWS service, speaking that service's wire protocol.
+ *   runtime/*.ts      runs the world's functions: the registrar's own bundles and the sample connectors.
+ *   events/*.ts       EventBridge pattern matching and input transformers (pure functions).
+ *   world/*.ts        the world file: accounts, Regions, deployed functions.
+ *   faults.ts         deterministic fault injection (seeded).
+ *   stack.ts          starts and stops everything; what the CLI, the tests and the benchmarks use.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** A signed AWS request, as the server hands it to a service. */
+export interface AwsRequest {
+  /** Signing name from the credential scope: appflow, lambda, events, states, sts, dynamodb. */
+  service: string;
+  /** Region from the credential scope. */
+  region: string;
+  /** Access key from the credential scope. */
+  accessKeyId: string;
+  /** Resolved from the access key by identity.ts. */
+  caller: Caller;
+  method: string;
+  /** Path without the query string, URL-decoded per segment by the service if it needs to. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface AwsResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type ServiceHandler = (request: AwsRequest) => Promise<AwsResponse>;
+
+/** The principal behind an access key. */
+export interface Caller {
+  accountId: string;
+  /** arn:aws:iam::<account>:role/<name>, or arn:aws:sts::<account>:assumed-role/<name>/<session>. */
+  principalArn: string;
+  /** For assumed roles: the role ARN (arn:aws:iam::<account>:role/<name>). */
+  roleArn?: string;
+  /** The execution environment (worker) the key was issued to, when a function holds it. */
+  environmentId?: string;
+}
+
+/** The outcome of invoking a function, as Lambda reports it. */
+export interface InvokeResult {
+  /** HTTP status Lambda answers Invoke with: 200 even when the function threw. */
+  statusCode: number;
+  /** Set when the function threw or the runtime failed: 'Unhandled' like Lambda. */
+  functionError?: 'Unhandled';
+  /** JSON text: the result, or { errorType, errorMessage, trace } when functionError is set. */
+  payload: string;
+  durationMs: number;
+}
+
+/** Runs functions of the world. */
+export interface FunctionRuntime {
+  invoke(request: {
+    accountId: string;
+    region: string;
+    functionName: string;
+    payload: string;
+  }): Promise<InvokeResult>;
+  /** Kills the execution environment holding this id (a crash point): its invocation fails. */
+  crash(environmentId: string): void;
+  close(): Promise<void>;
+}
+
+/** An event as EventBridge delivers it to rules and targets. */
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+}
