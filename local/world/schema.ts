@@ -29,6 +29,18 @@ export interface AccountSpec {
     externalId?: string;
   };
   functions: FunctionSpec[];
+  /** Connectors already registered with AppFlow before the stack starts (for conflict scenarios). */
+  connectors?: PreRegisteredConnector[];
+}
+
+export interface PreRegisteredConnector {
+  label: string;
+  region: string;
+  /** A function of this account (by name) that the registration points at. */
+  functionName: string;
+  description?: string;
+  /** ISO 8601; default: the stack's start time minus one day. */
+  registeredAt?: string;
 }
 
 export interface FunctionSpec {
