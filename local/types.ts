@@ -40,6 +40,17 @@ export interface AwsResponse {
 
 export type ServiceHandler = (request: AwsRequest) => Promise<AwsResponse>;
 
+/** The wire protocols of the emulated services; decides how an AwsServiceError is written. */
+export type WireProtocol = 'rest-json' | 'aws-json-1.0' | 'aws-json-1.1' | 'query';
+
+/** A service as the server mounts it. */
+export interface EmulatedService {
+  /** SigV4 signing name: appflow, lambda, events, states, sts. */
+  signingName: string;
+  protocol: WireProtocol;
+  handle: ServiceHandler;
+}
+
 /** The principal behind an access key. */
 export interface Caller {
   accountId: string;
@@ -49,6 +60,11 @@ export interface Caller {
   roleArn?: string;
   /** The execution environment (worker) the key was issued to, when a function holds it. */
   environmentId?: string;
+  /**
+   * The local stack's stand-in for an AWS service in this account (keys LOCALAWSSERVICE<account>): the
+   * only caller whose PutEvents may use an aws.* source, as CloudTrail and CloudFormation do.
+   */
+  awsService?: boolean;
 }
 
 /** The outcome of invoking a function, as Lambda reports it. */
