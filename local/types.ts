@@ -103,3 +103,64 @@ export interface BusEvent {
   resources: string[];
   detail: unknown;
 }
+
+/** Credentials the identity registry issues (to a function environment, or by STS AssumeRole). */
+export interface IssuedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** ISO 8601. */
+  expiration: string;
+}
+
+/**
+ * Who holds which access key. Conventions for keys it did not issue: a key that is a 12-digit
+ * account id is that account's administrator; LOCALAWSSERVICE<account> is the AWS-service stand-in
+ * of that account; any other unknown key is the hub account's administrator (so the AWS CLI works
+ * with whatever credentials a user has configured).
+ */
+export interface IdentityRegistry {
+  resolve(accessKeyId: string): Caller;
+  issue(caller: Caller, ttlSeconds?: number): IssuedCredentials;
+}
+
+/** A Lambda function as the emulated Lambda service and AppFlow see it. */
+export interface DeployedFunction {
+  accountId: string;
+  region: string;
+  name: string;
+  /** Unqualified ARN. */
+  arn: string;
+  /** Absolute path of the module, and the export to call. */
+  modulePath: string;
+  exportName: string;
+  /** 'registrar': one of this project's bundles deployed from serverless.yml; 'connector': from the world file. */
+  kind: 'registrar' | 'connector';
+  runtime: string;
+  role: string;
+  handler: string;
+  tags: Record<string, string>;
+  state: 'Pending' | 'Active' | 'Inactive' | 'Failed';
+  lastUpdateStatus: 'Successful' | 'InProgress' | 'Failed';
+  /** Base64 SHA-256 of the code. */
+  codeSha256: string;
+  codeSize: number;
+  /** Lambda's format: 2026-11-27T08:00:00.000+0000. */
+  lastModified: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  environment: Record<string, string>;
+  /** Resource policy statements, as GetPolicy returns them inside Policy. */
+  policy: import('./world/schema.js').PolicyStatement[];
+  /** Concurrent execution environments allowed (reserved concurrency); undefined = unlimited. */
+  reservedConcurrency?: number;
+}
+
+/** The functions deployed in the emulated accounts; mutable (AddPermission, tags, …). */
+export interface FunctionRegistry {
+  /** By name, unqualified ARN or partial ARN, in the account and Region. */
+  get(accountId: string, region: string, nameOrArn: string): DeployedFunction | undefined;
+  list(accountId: string, region: string): DeployedFunction[];
+  all(): DeployedFunction[];
+  add(fn: DeployedFunction): void;
+}
