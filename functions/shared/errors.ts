@@ -68,6 +68,17 @@ export class FunctionNotReadyError extends RegistrarError {
   }
 }
 
+/**
+ * The function's creation or last update failed (State or LastUpdateStatus `Failed`). Unlike
+ * FunctionNotReadyError this does not heal by waiting: a person must fix the cause and deploy again.
+ */
+export class FunctionInFailedStateError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'FunctionInFailedStateError';
+  }
+}
+
 /** The connector label or description from the tags breaks AppFlow's limits. */
 export class InvalidConnectorMetadataError extends RegistrarError {
   constructor(message: string, options?: ErrorOptions) {
@@ -173,6 +184,7 @@ export const FATAL_ERROR_NAMES: readonly string[] = [
   'AccountNotAllowedError',
   'RegionNotServedError',
   'FunctionNotFoundError',
+  'FunctionInFailedStateError',
   'InvalidConnectorMetadataError',
   'MissingAppFlowPermissionError',
   'ConnectorProtocolError',

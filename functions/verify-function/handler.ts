@@ -1,0 +1,25 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { createClientFactory } from '../shared/clients.js';
+import { loadHubConfig } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
+import type { VerifyOutput } from '../shared/types.js';
+import { loadVerifyConfig } from './config.js';
+import { correlationKeys } from './input.js';
+import { verifyFunction } from './verify.js';
+
+const hub = loadHubConfig();
+const config = loadVerifyConfig();
+// Module scope: clients and spoke credentials are reused across warm invocations.
+const clientsFor = createClientFactory({
+  hubAccountId: hub.hubAccountId,
+  spokeRoleName: hub.spokeRoleName,
+  externalId: hub.spokeExternalId,
+  partition: config.partition,
+});
+
+/** VerifyFunction task of statemachine/register-connector.asl.json. */
+export const handler = middy(async (event: unknown): Promise<VerifyOutput> => {
+  logger.appendKeys(correlationKeys(event));
+  return verifyFunction(event, { clientsFor, hub, config, logger });
+}).use(injectLambdaContext(logger, { clearState: true }));

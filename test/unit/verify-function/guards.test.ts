@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AccountMismatchError,
+  AccountNotAllowedError,
+  InvalidFunctionArnError,
+  RegionNotServedError,
+} from '../../../functions/shared/errors.js';
+import { type GuardConfig, guardFunction } from '../../../functions/verify-function/guards.js';
+import { parseVerifyInput, type ValidInput } from '../../../functions/verify-function/input.js';
+import { CONNECTOR_ARN, fixture } from './helpers.js';
+
+const open: GuardConfig = { partition: 'aws', allowedAccountIds: [], servedRegions: [] };
+
+function input(name: string, changes: Partial<Record<keyof ValidInput, unknown>> = {}): ValidInput {
+  return parseVerifyInput({ ...fixture<Record<string, unknown>>(name), ...changes });
+}
+
+function refusal(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('the guard let the function through');
+}
+
+describe('guardFunction', () => {
+  describe('lets a function of the event account through', () => {
+    it('returns the unqualified ARN and its parts', () => {
+      expect(guardFunction(input('input-cloudtrail.json'), open)).toEqual({
+        lambdaArn: CONNECTOR_ARN,
+        arn: {
+          partition: 'aws',
+          region: 'eu-west-1',
+          accountId: '222222222222',
+          functionName: 'acme-orders-connector',
+        },
+      });
+    });
+
+    it('accepts an account on the allow-list and a served Region', () => {
+      const config = {
+        ...open,
+        allowedAccountIds: ['222222222222'],
+        servedRegions: ['eu-west-1', 'us-east-1'],
+      };
+      expect(guardFunction(input('input-cloudtrail.json'), config).lambdaArn).toBe(CONNECTOR_ARN);
+    });
+
+    it('serves another partition when the hub is deployed in it', () => {
+      const event = input('input-cloudtrail.json', {
+        region: 'cn-north-1',
+        functionArn: 'arn:aws-cn:lambda:cn-north-1:222222222222:function:acme-orders-connector',
+      });
+      expect(guardFunction(event, { ...open, partition: 'aws-cn' }).lambdaArn).toBe(
+        'arn:aws-cn:lambda:cn-north-1:222222222222:function:acme-orders-connector',
+      );
+    });
+  });
+
+  describe('strips the version a CloudTrail signal names', () => {
+    it('drops a numeric qualifier of a cloudtrail trigger and says which', () => {
+      expect(guardFunction(input('input-cloudtrail-published-version.json'), open)).toMatchObject({
+        lambdaArn: CONNECTOR_ARN,
+        strippedQualifier: '7',
+      });
+    });
+
+    it('refuses the same version ARN from a pipeline', () => {
+      const event = input('input-pipeline.json', { functionArn: `${CONNECTOR_ARN}:7` });
+      const error = refusal(() => guardFunction(event, open));
+      expect(error).toBeInstanceOf(InvalidFunctionArnError);
+      expect(error.message).toContain(`qualified with "7"`);
+      expect(error.message).toContain(`Send ${CONNECTOR_ARN} instead`);
+    });
+
+    it.each(['prod', '$LATEST'])(
+      'refuses an alias or $LATEST qualifier (%s) even from CloudTrail',
+      (qualifier) => {
+        const event = input('input-cloudtrail.json', { functionArn: `${CONNECTOR_ARN}:${qualifier}` });
+        const error = refusal(() => guardFunction(event, open));
+        expect(error).toBeInstanceOf(InvalidFunctionArnError);
+        expect(error.message).toContain('unqualified ARN');
+      },
+    );
+  });
+
+  describe('refuses what the hub must not act on', () => {
+    it('refuses a malformed ARN', () => {
+      const event = input('input-cloudtrail.json', { functionArn: 'acme-orders-connector' });
+      const error = refusal(() => guardFunction(event, open));
+      expect(error).toBeInstanceOf(InvalidFunctionArnError);
+      expect(error.message).toMatch(/is not a Lambda function ARN; expected arn:aws:lambda:/);
+    });
+
+    it('refuses a function in a partition the hub does not serve', () => {
+      const event = input('input-cloudtrail.json', {
+        functionArn: 'arn:aws-us-gov:lambda:eu-west-1:222222222222:function:acme-orders-connector',
+      });
+      const error = refusal(() => guardFunction(event, open));
+      expect(error).toBeInstanceOf(InvalidFunctionArnError);
+      expect(error.message).toContain('is in partition aws-us-gov; this hub serves partition aws only');
+    });
+
+    it("refuses a function of another account than the event's", () => {
+      const error = refusal(() => guardFunction(input('input-foreign-function.json'), open));
+      expect(error).toBeInstanceOf(AccountMismatchError);
+      expect(error.name).toBe('AccountMismatchError');
+      expect(error.message).toContain('account 222222222222');
+      expect(error.message).toContain('account 333333333333');
+      expect(error.message).toContain("never acts on another account's function");
+    });
+
+    it("refuses a function of another Region than the event's", () => {
+      const event = input('input-cloudtrail.json', { region: 'us-east-1' });
+      const error = refusal(() => guardFunction(event, open));
+      expect(error).toBeInstanceOf(AccountMismatchError);
+      expect(error.message).toContain('in us-east-1 but names');
+    });
+
+    it('refuses an account missing from a non-empty allow-list', () => {
+      const error = refusal(() =>
+        guardFunction(input('input-cloudtrail.json'), { ...open, allowedAccountIds: ['444444444444'] }),
+      );
+      expect(error).toBeInstanceOf(AccountNotAllowedError);
+      expect(error.message).toContain('Account 222222222222 is not in the hub');
+      expect(error.message).toContain('ALLOWED_ACCOUNT_IDS (444444444444)');
+    });
+
+    it('refuses a Region missing from a non-empty served list', () => {
+      const error = refusal(() =>
+        guardFunction(input('input-cloudtrail.json'), { ...open, servedRegions: ['us-east-1'] }),
+      );
+      expect(error).toBeInstanceOf(RegionNotServedError);
+      expect(error.message).toContain('Region eu-west-1 is not in the hub');
+      expect(error.message).toContain('SERVED_REGIONS (us-east-1)');
+    });
+  });
+});
