@@ -2,6 +2,7 @@ import { AppflowClient } from '@aws-sdk/client-appflow';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { HubConfig } from './config.js';
 import { SpokeRoleAccessDeniedError } from './errors.js';
 
 /** The AWS clients a handler uses in one account and Region. */
@@ -17,14 +18,9 @@ export interface Target {
   executionArn: string;
 }
 
-export interface ClientFactoryOptions {
-  /** The account the handlers run in; acting there needs no role. */
-  hubAccountId: string;
-  /** Name of the role each member account holds for the hub (spoke/ template). */
-  spokeRoleName: string;
-  /** Optional ExternalId the spoke role's trust policy requires. */
-  externalId?: string;
-  partition?: string;
+/** The hub's settings (functions/shared/config.ts) plus what a test may replace. */
+export interface ClientFactoryOptions
+  extends Pick<HubConfig, 'hubAccountId' | 'spokeRoleName' | 'spokeExternalId' | 'partition'> {
   sts?: STSClient;
   /** Renew cached spoke credentials this long before they expire. */
   refreshMarginMs?: number;
@@ -41,11 +37,10 @@ const SESSION_NAME_MAX = 64;
  * assumed once per account and cached until shortly before the credentials expire.
  *
  * @example
- * const clientsFor = createClientFactory({ hubAccountId: '111122223333', spokeRoleName: 'AppFlowConnectorRegistrar' });
+ * const clientsFor = createClientFactory(loadHubConfig());
  * const { appflow } = clientsFor({ accountId: '444455556666', region: 'eu-west-1', executionArn });
  */
 export function createClientFactory(options: ClientFactoryOptions): ClientFactory {
-  const partition = options.partition ?? 'aws';
   const sts = options.sts ?? new STSClient({});
   const clients = new Map<string, AccountClients>();
   const spokeCredentials = new Map<string, AwsCredentialIdentityProvider>();
@@ -55,9 +50,9 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     if (!provider) {
       provider = cachedAssumeRole({
         sts,
-        roleArn: `arn:${partition}:iam::${target.accountId}:role/${options.spokeRoleName}`,
+        roleArn: `arn:${options.partition}:iam::${target.accountId}:role/${options.spokeRoleName}`,
         sessionName: sessionNameFor(target.executionArn),
-        externalId: options.externalId,
+        externalId: options.spokeExternalId,
         refreshMarginMs: options.refreshMarginMs ?? 5 * 60_000,
         now: options.now ?? Date.now,
       });

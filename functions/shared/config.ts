@@ -1,4 +1,5 @@
 import { listEnv, requireEnv } from './env.js';
+import { ConfigurationError } from './errors.js';
 
 /**
  * The environment both handlers read, set by serverless.yml on deploy and by the local stack from
@@ -15,6 +16,8 @@ export interface HubConfig {
   allowedAccountIds: string[];
   /** Regions the hub serves; empty means any Region. */
   servedRegions: string[];
+  /** The hub's partition (aws, aws-cn, aws-us-gov): functions and roles in another one are refused. */
+  partition: string;
 }
 
 export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -24,5 +27,16 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     spokeExternalId: env.SPOKE_EXTERNAL_ID?.trim() || undefined,
     allowedAccountIds: listEnv('ALLOWED_ACCOUNT_IDS', env),
     servedRegions: listEnv('SERVED_REGIONS', env),
+    partition: readPartition(env),
   };
+}
+
+function readPartition(env: NodeJS.ProcessEnv): string {
+  const partition = env.PARTITION?.trim() || 'aws';
+  if (!/^aws(-[a-z]+)*$/.test(partition)) {
+    throw new ConfigurationError(
+      `Environment variable PARTITION is "${partition}"; expected a partition such as aws, aws-cn or aws-us-gov.`,
+    );
+  }
+  return partition;
 }

@@ -169,10 +169,17 @@ export const LAMBDA_SERVICE_ERRORS = [
 /** Powertools raises this when the same registration is running in another execution. */
 export const IDEMPOTENCY_IN_PROGRESS = 'IdempotencyAlreadyInProgressError';
 
+/** Powertools' errors for a DynamoDB failure or a record that changed under it: both transient. */
+export const IDEMPOTENCY_TRANSIENT = [
+  'IdempotencyPersistenceLayerError',
+  'IdempotencyInconsistentStateError',
+] as const;
+
 /** Every error name the handlers may throw on purpose, retryable first. */
 export const RETRYABLE_ERROR_NAMES: readonly string[] = [
   'FunctionNotReadyError',
   IDEMPOTENCY_IN_PROGRESS,
+  ...IDEMPOTENCY_TRANSIENT,
   ...LAMBDA_API_RETRYABLE,
   ...APPFLOW_EXCEPTIONS.retryable,
 ];

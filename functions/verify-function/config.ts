@@ -2,8 +2,6 @@ import { ConfigurationError } from '../shared/errors.js';
 
 /** Settings of VerifyFunction beyond the hub's, read once at module scope. */
 export interface VerifyConfig {
-  /** The hub's partition: functions in another one are refused. */
-  partition: string;
   /** How long the probe waits for the connector; AppFlow itself allows 10 s. */
   probeTimeoutMs: number;
 }
@@ -11,16 +9,10 @@ export interface VerifyConfig {
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
 /**
- * Reads PARTITION (default `aws`) and PROBE_TIMEOUT_MS (default 10000), failing with a
- * ConfigurationError that names the variable when one is malformed.
+ * Reads PROBE_TIMEOUT_MS (default 10000), failing with a ConfigurationError that names the
+ * variable when it is malformed.
  */
 export function loadVerifyConfig(env: NodeJS.ProcessEnv = process.env): VerifyConfig {
-  const partition = env.PARTITION?.trim() || 'aws';
-  if (!/^aws(-[a-z]+)*$/.test(partition)) {
-    throw new ConfigurationError(
-      `Environment variable PARTITION is "${partition}"; expected a partition such as aws, aws-cn or aws-us-gov.`,
-    );
-  }
   const rawTimeout = env.PROBE_TIMEOUT_MS?.trim();
   const probeTimeoutMs = rawTimeout ? Number(rawTimeout) : DEFAULT_PROBE_TIMEOUT_MS;
   if (!Number.isInteger(probeTimeoutMs) || probeTimeoutMs <= 0) {
@@ -28,5 +20,5 @@ export function loadVerifyConfig(env: NodeJS.ProcessEnv = process.env): VerifyCo
       `Environment variable PROBE_TIMEOUT_MS is "${rawTimeout}"; expected a positive whole number of milliseconds (default ${DEFAULT_PROBE_TIMEOUT_MS}).`,
     );
   }
-  return { partition, probeTimeoutMs };
+  return { probeTimeoutMs };
 }

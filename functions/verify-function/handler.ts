@@ -11,12 +11,7 @@ import { verifyFunction } from './verify.js';
 const hub = loadHubConfig();
 const config = loadVerifyConfig();
 // Module scope: clients and spoke credentials are reused across warm invocations.
-const clientsFor = createClientFactory({
-  hubAccountId: hub.hubAccountId,
-  spokeRoleName: hub.spokeRoleName,
-  externalId: hub.spokeExternalId,
-  partition: config.partition,
-});
+const clientsFor = createClientFactory(hub);
 
 /** VerifyFunction task of statemachine/register-connector.asl.json. */
 export const handler = middy(async (event: unknown): Promise<VerifyOutput> => {

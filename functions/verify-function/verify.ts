@@ -13,7 +13,7 @@ import { probeConnector } from './probe.js';
 /** What verifyFunction works with; the handler passes the module-scope ones, a test its own. */
 export interface VerifyDependencies {
   clientsFor: ClientFactory;
-  hub: Pick<HubConfig, 'allowedAccountIds' | 'servedRegions'>;
+  hub: Pick<HubConfig, 'allowedAccountIds' | 'servedRegions' | 'partition'>;
   config: VerifyConfig;
   logger: Pick<Logger, 'info' | 'warn' | 'appendKeys'>;
 }
@@ -29,7 +29,7 @@ export async function verifyFunction(event: unknown, deps: VerifyDependencies): 
   const { logger, config } = deps;
   try {
     const input = parseVerifyInput(event);
-    const guarded = guardFunction(input, { partition: config.partition, ...deps.hub });
+    const guarded = guardFunction(input, deps.hub);
     const { lambdaArn } = guarded;
     if (guarded.strippedQualifier !== undefined) {
       logger.info('Verifying the unqualified function of a published version', {
@@ -59,7 +59,7 @@ export async function verifyFunction(event: unknown, deps: VerifyDependencies): 
 
     await checkAppFlowPermission(
       lambda,
-      { lambdaArn, accountId: input.accountId, region: input.region, partition: config.partition },
+      { lambdaArn, accountId: input.accountId, region: input.region, partition: deps.hub.partition },
       (message, fields) => logger.warn(message, fields),
     );
     const identity = await probeConnector(lambda, lambdaArn, config.probeTimeoutMs);

@@ -5,24 +5,17 @@ import { printable } from '../../../functions/verify-function/text.js';
 
 describe('loadVerifyConfig', () => {
   describe('reads the environment', () => {
-    it('defaults to partition aws and a 10 s probe', () => {
-      expect(loadVerifyConfig({})).toEqual({ partition: 'aws', probeTimeoutMs: 10_000 });
+    it('defaults to a 10 s probe', () => {
+      expect(loadVerifyConfig({})).toEqual({ probeTimeoutMs: 10_000 });
     });
 
-    it('takes PARTITION and PROBE_TIMEOUT_MS when set', () => {
-      expect(loadVerifyConfig({ PARTITION: 'aws-cn', PROBE_TIMEOUT_MS: '2500' })).toEqual({
-        partition: 'aws-cn',
-        probeTimeoutMs: 2500,
-      });
+    it('takes PROBE_TIMEOUT_MS when set', () => {
+      expect(loadVerifyConfig({ PROBE_TIMEOUT_MS: '2500' })).toEqual({ probeTimeoutMs: 2500 });
     });
 
     it.each(['0', '-5', 'ten', '1.5'])('refuses PROBE_TIMEOUT_MS=%s, naming the variable', (value) => {
       expect(() => loadVerifyConfig({ PROBE_TIMEOUT_MS: value })).toThrow(ConfigurationError);
       expect(() => loadVerifyConfig({ PROBE_TIMEOUT_MS: value })).toThrow(/PROBE_TIMEOUT_MS is "/);
-    });
-
-    it('refuses a PARTITION that is not one', () => {
-      expect(() => loadVerifyConfig({ PARTITION: 'azure' })).toThrow(/PARTITION is "azure"/);
     });
   });
 });

@@ -44,7 +44,7 @@ export function fakeLogger() {
   return { info: vi.fn(), warn: vi.fn(), appendKeys: vi.fn() };
 }
 
-export const verifyConfig: VerifyConfig = { partition: 'aws', probeTimeoutMs: 10_000 };
+export const verifyConfig: VerifyConfig = { probeTimeoutMs: 10_000 };
 
 export const SPOKE = '222222222222';
 export const HUB = '111111111111';

@@ -43,7 +43,12 @@ beforeEach(() => {
     lambda: new LambdaClient({ region: target.region }),
     appflow: new AppflowClient({ region: target.region }),
   }));
-  deps = { clientsFor, hub: { allowedAccountIds: [], servedRegions: [] }, config: verifyConfig, logger };
+  deps = {
+    clientsFor,
+    hub: { allowedAccountIds: [], servedRegions: [], partition: 'aws' },
+    config: verifyConfig,
+    logger,
+  };
 });
 
 afterEach(() => {

@@ -1,0 +1,237 @@
+import { AppflowClient, RegisterConnectorCommand } from '@aws-sdk/client-appflow';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../../functions/shared/logger.js';
+import type { RegisterInput, RegisterOutput } from '../../../functions/shared/types.js';
+import {
+  clearTable,
+  createIdempotencyTable,
+  type RunningDynalite,
+  scanItems,
+  startDynalite,
+} from './dynalite.js';
+import { appflowError, fixture, lambdaContext, registerInput } from './helpers.js';
+
+const TABLE = 'registrar-idempotency';
+const appflowMock = mockClient(AppflowClient);
+const registered = fixture<{ connectorArn: string }>('register-connector-response.json');
+
+type Handler = (event: unknown, context: Context) => Promise<RegisterOutput>;
+let handler: Handler;
+let db: RunningDynalite;
+let dynamodb: DynamoDBClient;
+
+beforeAll(async () => {
+  db = await startDynalite();
+  vi.stubEnv('IDEMPOTENCY_TABLE_NAME', TABLE);
+  vi.stubEnv('HUB_ACCOUNT_ID', '111111111111');
+  vi.stubEnv('SPOKE_ROLE_NAME', 'AppFlowConnectorRegistrar');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'registrar-dev-registerConnector');
+  dynamodb = new DynamoDBClient({ endpoint: db.endpoint, region: 'eu-west-1' });
+  await createIdempotencyTable(dynamodb, TABLE);
+  ({ handler } = (await import('../../../functions/register-connector/handler.js')) as { handler: Handler });
+});
+
+afterEach(async () => {
+  appflowMock.reset();
+  logger.setLogLevel('SILENT');
+  vi.restoreAllMocks();
+  await clearTable(dynamodb, TABLE);
+});
+
+afterAll(async () => {
+  dynamodb.destroy();
+  await db.close();
+  vi.unstubAllEnvs();
+});
+
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('the handler succeeded');
+}
+
+/** Log lines printed while `action` ran (POWERTOOLS_DEV makes the logger use the global console). */
+async function captureLogs(action: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  logger.setLogLevel('INFO');
+  // injectLambdaContext restores the level from POWERTOOLS_LOG_LEVEL (SILENT in tests) on each call.
+  vi.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined);
+  const lines: string[] = [];
+  for (const method of ['info', 'warn', 'error'] as const) {
+    vi.spyOn(console, method).mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+  }
+  await action();
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('register-connector handler', () => {
+  describe('idempotency', () => {
+    it('calls RegisterConnector once for the same event twice and answers both alike', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      const event = registerInput();
+
+      const first = await handler(event, lambdaContext());
+      const second = await handler(event, lambdaContext());
+
+      expect(first).toMatchObject({ action: 'registered', connectorArn: registered.connectorArn });
+      expect(second).toEqual(first);
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 1);
+      const [record] = await scanItems(dynamodb, TABLE);
+      expect(record).toMatchObject({ status: 'COMPLETED' });
+      expect(String(record?.id)).toMatch(/^registrar-dev-registerConnector#/);
+    });
+
+    it('keeps the record for 8 hours', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      const before = Date.now() / 1000;
+
+      await handler(registerInput(), lambdaContext());
+
+      const [record] = await scanItems(dynamodb, TABLE);
+      expect(Number(record?.expiration)).toBeGreaterThanOrEqual(Math.floor(before + 8 * 3600));
+      expect(Number(record?.expiration)).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000 + 8 * 3600));
+    });
+
+    it('collapses another signal of the same deploy into the first registration and logs the replay', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      const first = await handler(registerInput(), lambdaContext());
+      const secondSignal = registerInput({
+        executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:register-connector:second-signal',
+        lastModified: '2024-05-01T12:00:03.000+0000',
+      });
+
+      let second: RegisterOutput | undefined;
+      const logs = await captureLogs(async () => {
+        second = await handler(secondSignal, lambdaContext());
+      });
+
+      expect(second).toEqual(first);
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 1);
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          level: 'INFO',
+          message: expect.stringContaining('stored result'),
+          executionArn: secondSignal.executionArn,
+          connectorLabel: secondSignal.connectorLabel,
+        }),
+      );
+    });
+
+    it('registers again when the code changes', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+
+      await handler(registerInput(), lambdaContext());
+      const second = await handler(
+        registerInput({ codeSha256: 'BBBBgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' }),
+        lambdaContext(),
+      );
+
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 2);
+      expect(second.codeSha256).toBe('BBBBgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=');
+      const [first, again] = appflowMock.commandCalls(RegisterConnectorCommand);
+      expect(again?.args[0].input.clientToken).not.toBe(first?.args[0].input.clientToken);
+    });
+
+    it("deletes its record when AppFlow fails, so the state machine's retry calls AppFlow again", async () => {
+      appflowMock
+        .on(RegisterConnectorCommand)
+        .rejectsOnce(appflowError('ThrottlingException'))
+        .resolves(registered);
+      const event = registerInput();
+
+      const error = await rejectionOf(handler(event, lambdaContext()));
+      expect(error.name).toBe('ThrottlingException');
+      expect(await scanItems(dynamodb, TABLE)).toEqual([]);
+
+      const retried = await handler(event, lambdaContext());
+      expect(retried.action).toBe('registered');
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 2);
+      const [first, second] = appflowMock.commandCalls(RegisterConnectorCommand);
+      expect(second?.args[0].input.clientToken).toBe(first?.args[0].input.clientToken);
+    });
+
+    it("rejects a concurrent duplicate with IdempotencyAlreadyInProgressError and keeps the first one's lock", async () => {
+      let release: (value: { connectorArn: string }) => void = () => undefined;
+      const gate = new Promise<{ connectorArn: string }>((resolve) => {
+        release = resolve;
+      });
+      appflowMock.on(RegisterConnectorCommand).callsFake(() => gate);
+      const event = registerInput();
+
+      const running = handler(event, lambdaContext());
+      await vi.waitFor(() => expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 1));
+
+      const duplicate = await rejectionOf(handler(event, lambdaContext()));
+      // Powertools 2.35.0's own onError would have deleted the running invocation's record here.
+      const recordsAfterDuplicate = await scanItems(dynamodb, TABLE);
+      release(registered);
+      const first = await running;
+      const later = await handler(event, lambdaContext());
+
+      expect(duplicate.name).toBe('IdempotencyAlreadyInProgressError');
+      expect(recordsAfterDuplicate).toEqual([expect.objectContaining({ status: 'INPROGRESS' })]);
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 1);
+      expect(later).toEqual(first);
+    });
+  });
+
+  describe('input validation', () => {
+    it('rejects a bad input with InvalidInputError before touching AppFlow or the table', async () => {
+      const dynamodbSend = vi.spyOn(DynamoDBClient.prototype, 'send');
+
+      const error = await rejectionOf(handler({ ...registerInput(), codeSha256: 42 }, lambdaContext()));
+
+      expect(error.name).toBe('InvalidInputError');
+      expect(error.message).toContain('codeSha256');
+      expect(appflowMock).not.toHaveReceivedAnyCommand();
+      expect(dynamodbSend).not.toHaveBeenCalled();
+    });
+
+    it('answers an event without any key field with InvalidInputError, not IdempotencyKeyError', async () => {
+      const error = await rejectionOf(handler({ executionArn: 'arn:aws:states:x' }, lambdaContext()));
+
+      expect(error.name).toBe('InvalidInputError');
+      expect(appflowMock).not.toHaveReceivedAnyCommand();
+    });
+
+    it('refuses a function of another account with AccountMismatchError and no AWS call', async () => {
+      const event: RegisterInput = registerInput({
+        lambdaArn: 'arn:aws:lambda:eu-west-1:222222222222:function:healthy-connector',
+      });
+
+      const dynamodbSend = vi.spyOn(DynamoDBClient.prototype, 'send');
+
+      const error = await rejectionOf(handler(event, lambdaContext()));
+
+      expect(error.name).toBe('AccountMismatchError');
+      expect(error.message).toContain('222222222222');
+      expect(appflowMock).not.toHaveReceivedAnyCommand();
+      expect(dynamodbSend).not.toHaveBeenCalled();
+    });
+
+    it('logs the rejection with the execution ARN and label of the event', async () => {
+      const event = registerInput({ lastModified: 'not a date' });
+
+      const logs = await captureLogs(() => rejectionOf(handler(event, lambdaContext())));
+
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          error: 'InvalidInputError',
+          executionArn: event.executionArn,
+          connectorLabel: event.connectorLabel,
+        }),
+      );
+    });
+  });
+});
