@@ -19,5 +19,6 @@ const options = {
   external: [],
 };
 
-module.exports = () => options;
+// serverless-esbuild reads outputFileExtension to name the bundle it zips.
+module.exports = () => ({ ...options, outputFileExtension: '.mjs' });
 module.exports.options = options;

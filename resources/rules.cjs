@@ -1,0 +1,166 @@
+// Builds the EventBridge rules of the hub from events/rules/*.json, so each pattern and transformer
+// has one source of truth (the local stack and the spoke template's test read the same files).
+// Loaded by osls as `${file(resources/rules.cjs)}`: it calls the exported function and merges the
+// fragment it returns into `resources`.
+//
+// - Every file with an inputTransformer is a deploy signal: one rule on the hub bus (what spokes
+//   forward) and one on the hub account's default bus (the hub's own deploys), both starting the
+//   registration workflow.
+// - alert-registration-failed.json routes ConnectorRegistrationFailed to the alert topic.
+// - Every rule retries, then dead-letters to DeploySignalDeadLetterQueue (resources/alerts.yml).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const RULES_DIR = path.join(__dirname, '..', 'events', 'rules');
+const ALERT_RULE = 'alert-registration-failed';
+
+// A deploy signal is still worth registering hours later (registration is idempotent); past two hours
+// of failed deliveries something is broken, and the dead-letter alarm should say so.
+const RETRY_POLICY = { MaximumRetryAttempts: 60, MaximumEventAgeInSeconds: 7200 };
+const DEAD_LETTER = { Arn: { 'Fn::GetAtt': ['DeploySignalDeadLetterQueue', 'Arn'] } };
+
+// What a person reads in the alert e-mail. Placeholders are filled from the event's detail.
+const ALERT_INPUT_TRANSFORMER = {
+  InputPathsMap: {
+    error: '$.detail.error',
+    cause: '$.detail.cause',
+    connectorLabel: '$.detail.connectorLabel',
+    lambdaArn: '$.detail.lambdaArn',
+    accountId: '$.detail.accountId',
+    region: '$.detail.region',
+    executionArn: '$.detail.executionArn',
+  },
+  InputTemplate: JSON.stringify(
+    [
+      'An AppFlow custom connector could not be registered: <error>',
+      '',
+      'Connector label: <connectorLabel>',
+      'Function: <lambdaArn>',
+      'Account and Region: <accountId> <region>',
+      'Cause: <cause>',
+      'Execution: <executionArn>',
+      '',
+      'Fix the cause, then deploy the function again (or send a "Connector Lambda Deployed" event) to retry.',
+    ].join('\n'),
+  ),
+};
+
+/** Reads and checks every rule file; the order is the file names' for a stable template. */
+function readRuleFiles(dir = RULES_DIR) {
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const rule = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      const expectedName = path.basename(file, '.json');
+      if (rule.name !== expectedName) {
+        throw new Error(`events/rules/${file}: "name" is "${rule.name}"; it must be "${expectedName}".`);
+      }
+      if (typeof rule.eventPattern !== 'object' || rule.eventPattern === null) {
+        throw new Error(`events/rules/${file}: "eventPattern" is missing.`);
+      }
+      if (!rule.inputTransformer && rule.name !== ALERT_RULE) {
+        throw new Error(
+          `events/rules/${file} has no inputTransformer, so it is not a deploy signal, and resources/rules.cjs does not know where to route it. Add an inputTransformer producing the workflow input, or wire the rule in resources/rules.cjs.`,
+        );
+      }
+      return rule;
+    });
+}
+
+/** `cloudtrail-create-function` → `CloudtrailCreateFunction`. */
+function pascalCase(name) {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function deploySignalRule(rule, eventBusName) {
+  return {
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      Description: rule.description,
+      ...(eventBusName ? { EventBusName: eventBusName } : {}),
+      EventPattern: rule.eventPattern,
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: 'RegisterConnectorStateMachine',
+          Arn: { Ref: 'RegisterConnectorStateMachine' },
+          RoleArn: { 'Fn::GetAtt': ['DeploySignalRuleRole', 'Arn'] },
+          InputTransformer: rule.inputTransformer,
+          RetryPolicy: RETRY_POLICY,
+          DeadLetterConfig: DEAD_LETTER,
+        },
+      ],
+    },
+  };
+}
+
+function alertRule(rule) {
+  return {
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      Description: rule.description,
+      EventBusName: { Ref: 'HubEventBus' },
+      EventPattern: rule.eventPattern,
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: 'AlertTopic',
+          Arn: { Ref: 'AlertTopic' },
+          InputTransformer: ALERT_INPUT_TRANSFORMER,
+          RetryPolicy: RETRY_POLICY,
+          DeadLetterConfig: DEAD_LETTER,
+        },
+      ],
+    },
+  };
+}
+
+/** The rules, and the dead-letter queue's policy admitting exactly those rules. */
+function buildRuleResources(rules) {
+  const resources = {};
+  for (const rule of rules) {
+    const id = pascalCase(rule.name);
+    if (rule.inputTransformer) {
+      resources[`${id}HubBusRule`] = deploySignalRule(rule, { Ref: 'HubEventBus' });
+      resources[`${id}DefaultBusRule`] = deploySignalRule(rule, undefined);
+    } else {
+      resources[`${id}Rule`] = alertRule(rule);
+    }
+  }
+  const ruleIds = Object.keys(resources);
+  if (!ruleIds.includes('AlertRegistrationFailedRule')) {
+    throw new Error(`events/rules/${ALERT_RULE}.json is missing: the alert topic would receive nothing.`);
+  }
+  resources.DeploySignalDeadLetterQueuePolicy = {
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: {
+      Queues: [{ Ref: 'DeploySignalDeadLetterQueue' }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'RulesMayDeadLetter',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: { 'Fn::GetAtt': ['DeploySignalDeadLetterQueue', 'Arn'] },
+            Condition: {
+              ArnEquals: { 'aws:SourceArn': ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+            },
+          },
+        ],
+      },
+    },
+  };
+  return { Resources: resources };
+}
+
+module.exports = () => buildRuleResources(readRuleFiles());
+module.exports.readRuleFiles = readRuleFiles;
+module.exports.buildRuleResources = buildRuleResources;

@@ -1,0 +1,477 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCfnYaml } from './cfn-yaml.js';
+import { type PackagedHub, packageHub, ROOT } from './package-hub.js';
+import { sdkActionsUsed } from './sdk-actions.js';
+import {
+  actionsOf,
+  deploySignalFiles,
+  pascalCase,
+  policyStatements,
+  type Resource,
+  resource,
+  resourcesOfType,
+  ruleFiles,
+  type Statement,
+  type Template,
+  wildcardGrants,
+} from './template.js';
+
+const ASL_TEXT = readFileSync(`${ROOT}statemachine/register-connector.asl.json`, 'utf8');
+const STAGE = 'dev';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string.
+const SPOKE_ROLES = 'arn:${AWS::Partition}:iam::*:role/AppFlowConnectorRegistrar';
+const SERVICE = 'appflow-connector-registrar';
+
+let hub: PackagedHub;
+let template: Template;
+
+// Packaging bundles both functions with esbuild and runs osls: seconds to a minute on a busy machine.
+beforeAll(async () => {
+  hub = await packageHub();
+  template = hub.template;
+}, 300_000);
+
+const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const statementsOf = (role: Resource): Statement[] =>
+  role.Properties.Policies.flatMap(
+    (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
+  );
+const statementGranting = (role: Resource, action: string): Statement | undefined =>
+  statementsOf(role).find((statement) => actionsOf(statement).includes(action));
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * `stepFunctions.validate: true` runs asl-validator 3.16, which writes the machine's query language
+ * (JSONPath unless the ASL says otherwise) into every state that has none, in place, before the
+ * plugin serializes the definition. That is the only change it makes, and it means the same thing.
+ */
+function withStateQueryLanguage(definition: unknown, language = 'JSONPath'): unknown {
+  if (Array.isArray(definition)) return definition.map((item) => withStateQueryLanguage(item, language));
+  if (typeof definition !== 'object' || definition === null) return definition;
+  const node = definition as Record<string, unknown>;
+  const inner = typeof node.QueryLanguage === 'string' ? node.QueryLanguage : language;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => {
+      if (key !== 'States' || typeof value !== 'object' || value === null) {
+        return [key, withStateQueryLanguage(value, inner)];
+      }
+      const states = Object.entries(value as Record<string, Record<string, unknown>>).map(([name, state]) => [
+        name,
+        withStateQueryLanguage({ QueryLanguage: inner, ...state }, inner),
+      ]);
+      return [key, Object.fromEntries(states)];
+    }),
+  );
+}
+
+describe('hub template (serverless package)', () => {
+  describe('service configuration', () => {
+    it('rejects invalid configuration (configValidationMode: error)', () => {
+      const config = parseCfnYaml(readFileSync(`${ROOT}serverless.yml`, 'utf8')) as Record<string, unknown>;
+
+      expect(config.configValidationMode).toBe('error');
+    });
+
+    it('runs both functions on nodejs22.x, arm64', () => {
+      const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+
+      expect(functions.map(([id]) => id).sort()).toEqual([
+        'RegisterConnectorLambdaFunction',
+        'VerifyFunctionLambdaFunction',
+      ]);
+      for (const [, fn] of functions) {
+        expect(fn.Properties.Runtime).toBe('nodejs22.x');
+        expect(fn.Properties.Architectures).toEqual(['arm64']);
+      }
+    });
+
+    it('ships each handler as one ESM bundle the handler setting finds', () => {
+      const handlers = {
+        verifyFunction: resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function'),
+        registerConnector: resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function'),
+      };
+
+      for (const [key, fn] of Object.entries(handlers)) {
+        const handler: string = fn.Properties.Handler;
+        const bundle = `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`;
+        const zip = readFileSync(`${hub.outputDir}${key}.zip`);
+        expect(zip.includes(Buffer.from(bundle)), `${key}.zip holds ${bundle}`).toBe(true);
+      }
+      expect(handlers.verifyFunction.Properties.Handler).toBe('functions/verify-function/handler.handler');
+      expect(handlers.registerConnector.Properties.Handler).toBe(
+        'functions/register-connector/handler.handler',
+      );
+    });
+
+    it('gives each function the environment its handler reads', () => {
+      const common = {
+        HUB_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+        PARTITION: { Ref: 'AWS::Partition' },
+        SPOKE_ROLE_NAME: 'AppFlowConnectorRegistrar',
+        SPOKE_EXTERNAL_ID: '',
+        ALLOWED_ACCOUNT_IDS: '',
+        SERVED_REGIONS: '',
+        POWERTOOLS_SERVICE_NAME: SERVICE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      };
+      const verify = resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function');
+      const register = resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function');
+      const table = resource(template, 'IdempotencyTable', 'AWS::DynamoDB::Table');
+
+      expect(verify.Properties.Environment.Variables).toEqual({ ...common, PROBE_TIMEOUT_MS: '10000' });
+      expect(register.Properties.Environment.Variables).toEqual({
+        ...common,
+        IDEMPOTENCY_TABLE_NAME: table.Properties.TableName,
+      });
+    });
+  });
+
+  describe('state machine', () => {
+    it('is a Standard workflow named after the stage', () => {
+      const machine = resource(template, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine');
+
+      expect(machine.Properties.StateMachineType).toBe('STANDARD');
+      expect(machine.Properties.StateMachineName).toBe(`${SERVICE}-${STAGE}-register-connector`);
+    });
+
+    it('carries statemachine/register-connector.asl.json unchanged, with a substitution for each placeholder', () => {
+      const { DefinitionString, DefinitionSubstitutions } = resource(
+        template,
+        'RegisterConnectorStateMachine',
+        'AWS::StepFunctions::StateMachine',
+      ).Properties;
+      const placeholders = new Set([...ASL_TEXT.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
+      // What CloudFormation does with DefinitionSubstitutions, values rendered as readable tokens.
+      const substitute = (text: string) =>
+        text.replace(/\$\{(\w+)\}/g, (_, key: string) =>
+          JSON.stringify(DefinitionSubstitutions[key]).replace(/"/g, "'"),
+        );
+
+      expect(typeof DefinitionString).toBe('string');
+      expect(JSON.parse(DefinitionString)).toEqual(withStateQueryLanguage(JSON.parse(ASL_TEXT)));
+      expect(Object.keys(DefinitionSubstitutions).sort()).toEqual([...placeholders].sort());
+      expect(substitute(DefinitionString)).not.toMatch(/\$\{/);
+      expect(JSON.parse(substitute(DefinitionString))).toEqual(
+        withStateQueryLanguage(JSON.parse(substitute(ASL_TEXT))),
+      );
+    });
+
+    it('points every substitution at a resource of this template', () => {
+      const substitutions = resource(
+        template,
+        'RegisterConnectorStateMachine',
+        'AWS::StepFunctions::StateMachine',
+      ).Properties.DefinitionSubstitutions;
+      const bus = resource(template, 'HubEventBus', 'AWS::Events::EventBus');
+
+      expect(substitutions.VerifyFunctionArn).toEqual(getAtt('VerifyFunctionLambdaFunction'));
+      expect(substitutions.RegisterConnectorFunctionArn).toEqual(getAtt('RegisterConnectorLambdaFunction'));
+      expect(
+        resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function').Properties.Handler,
+      ).toBe('functions/verify-function/handler.handler');
+      expect(
+        resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function').Properties.Handler,
+      ).toBe('functions/register-connector/handler.handler');
+      expect(substitutions.EventBusName).toBe(bus.Properties.Name);
+    });
+
+    it('logs errors, without execution data, to its own log group', () => {
+      const { LoggingConfiguration } = resource(
+        template,
+        'RegisterConnectorStateMachine',
+        'AWS::StepFunctions::StateMachine',
+      ).Properties;
+      resource(template, 'RegisterConnectorStateMachineLogGroup', 'AWS::Logs::LogGroup');
+
+      expect(LoggingConfiguration).toEqual({
+        Level: 'ERROR',
+        IncludeExecutionData: false,
+        Destinations: [
+          { CloudWatchLogsLogGroup: { LogGroupArn: getAtt('RegisterConnectorStateMachineLogGroup') } },
+        ],
+      });
+    });
+
+    it('runs with a role that invokes the two functions and publishes on the hub bus only', () => {
+      const machine = resource(template, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine');
+      const role = resource(template, 'RegisterConnectorStateMachineRole', 'AWS::IAM::Role');
+
+      expect(machine.Properties.RoleArn).toEqual(getAtt('RegisterConnectorStateMachineRole'));
+      expect(statementGranting(role, 'lambda:InvokeFunction')?.Resource).toEqual([
+        getAtt('VerifyFunctionLambdaFunction'),
+        getAtt('RegisterConnectorLambdaFunction'),
+      ]);
+      expect(statementGranting(role, 'events:PutEvents')?.Resource).toEqual(getAtt('HubEventBus'));
+      const starResources = statementsOf(role).filter((statement) => statement.Resource === '*');
+      expect(starResources.flatMap(actionsOf).every((action) => action.startsWith('logs:'))).toBe(true);
+    });
+  });
+
+  describe('IAM', () => {
+    it('grants no wildcard action anywhere in the template', () => {
+      const statements = policyStatements(template);
+
+      // Roles, queue, topic and bus policies: an empty walk would prove nothing.
+      expect(statements.length).toBeGreaterThan(20);
+      expect(wildcardGrants(statements)).toEqual([]);
+    });
+
+    it('gives each function a role of its own', () => {
+      const verify = resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function');
+      const register = resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function');
+
+      expect(verify.Properties.Role).toEqual(getAtt('VerifyFunctionRole'));
+      expect(register.Properties.Role).toEqual(getAtt('RegisterConnectorRole'));
+      expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    });
+
+    it('lets both functions assume only spoke roles of the organization', () => {
+      for (const roleId of ['VerifyFunctionRole', 'RegisterConnectorRole']) {
+        const assume = statementGranting(resource(template, roleId, 'AWS::IAM::Role'), 'sts:AssumeRole');
+
+        expect(assume?.Resource).toEqual({ 'Fn::Sub': SPOKE_ROLES });
+        expect(assume?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-0000000000' } });
+      }
+    });
+
+    it('lets RegisterConnector use the idempotency table and nothing else in DynamoDB', () => {
+      const role = resource(template, 'RegisterConnectorRole', 'AWS::IAM::Role');
+      const dynamo = statementsOf(role).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
+
+      expect(dynamo).toHaveLength(1);
+      expect(actionsOf(dynamo[0] as Statement).sort()).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(dynamo[0]?.Resource).toEqual(getAtt('IdempotencyTable'));
+    });
+
+    it('allows every Lambda, AppFlow and STS call the handlers make, and no other', () => {
+      const granted = ['VerifyFunctionRole', 'RegisterConnectorRole']
+        .flatMap((id) => statementsOf(resource(template, id, 'AWS::IAM::Role')))
+        .flatMap(actionsOf)
+        .filter((action) => /^(lambda|appflow|sts):/.test(action));
+
+      expect([...new Set(granted)].sort()).toEqual(sdkActionsUsed(['lambda', 'appflow', 'sts']));
+    });
+
+    it('keeps VerifyFunction away from AppFlow and DynamoDB', () => {
+      const actions = statementsOf(resource(template, 'VerifyFunctionRole', 'AWS::IAM::Role')).flatMap(
+        actionsOf,
+      );
+
+      expect(actions.filter((action) => /^(appflow|dynamodb):/.test(action))).toEqual([]);
+    });
+  });
+
+  describe('hub event bus', () => {
+    it('is named after the service and stage', () => {
+      expect(resource(template, 'HubEventBus', 'AWS::Events::EventBus').Properties.Name).toBe(
+        `${SERVICE}-${STAGE}`,
+      );
+    });
+
+    it('accepts PutEvents from principals of the organization only', () => {
+      const policy = resource(template, 'HubEventBusPolicy', 'AWS::Events::EventBusPolicy').Properties;
+
+      expect(policy.EventBusName).toEqual({ Ref: 'HubEventBus' });
+      expect(policy.Statement).toEqual({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: getAtt('HubEventBus'),
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000' } },
+      });
+    });
+  });
+
+  describe('deploy-signal rules', () => {
+    const signalRules = () =>
+      deploySignalFiles().flatMap((file) => [
+        { file, id: `${pascalCase(file.name)}HubBusRule`, bus: { Ref: 'HubEventBus' } },
+        { file, id: `${pascalCase(file.name)}DefaultBusRule`, bus: undefined },
+      ]);
+
+    it('has one rule per deploy signal on the hub bus and one on the default bus', () => {
+      const expected = signalRules();
+
+      expect(expected.length).toBeGreaterThanOrEqual(10);
+      for (const { file, id, bus } of expected) {
+        const rule = resource(template, id, 'AWS::Events::Rule').Properties;
+        expect(rule.EventBusName, id).toEqual(bus);
+        expect(rule.EventPattern, id).toEqual(file.eventPattern);
+        expect(rule.State, id).toBe('ENABLED');
+      }
+    });
+
+    it('starts the workflow with the input transformer of the rule file', () => {
+      for (const { file, id } of signalRules()) {
+        const targets = resource(template, id, 'AWS::Events::Rule').Properties.Targets;
+
+        expect(targets, id).toHaveLength(1);
+        expect(targets[0].Arn, id).toEqual({ Ref: 'RegisterConnectorStateMachine' });
+        expect(targets[0].RoleArn, id).toEqual(getAtt('DeploySignalRuleRole'));
+        expect(targets[0].InputTransformer, id).toEqual(file.inputTransformer);
+      }
+    });
+
+    it('assumes a role that may only start this state machine', () => {
+      const role = resource(template, 'DeploySignalRuleRole', 'AWS::IAM::Role');
+
+      expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({
+        Service: 'events.amazonaws.com',
+      });
+      expect(statementsOf(role)).toEqual([
+        {
+          Sid: 'StartTheWorkflow',
+          Effect: 'Allow',
+          Action: 'states:StartExecution',
+          Resource: { Ref: 'RegisterConnectorStateMachine' },
+        },
+      ]);
+    });
+
+    it('retries every rule target, then dead-letters it to the queue', () => {
+      const rules = resourcesOfType(template, 'AWS::Events::Rule');
+
+      expect(rules.length).toBe(signalRules().length + 1);
+      for (const [id, rule] of rules) {
+        for (const target of rule.Properties.Targets) {
+          expect(target.DeadLetterConfig, id).toEqual({ Arn: getAtt('DeploySignalDeadLetterQueue') });
+          expect(target.RetryPolicy.MaximumRetryAttempts, id).toBeGreaterThan(0);
+          expect(target.RetryPolicy.MaximumEventAgeInSeconds, id).toBeGreaterThanOrEqual(60);
+        }
+      }
+    });
+
+    it('lets exactly these rules write to the dead-letter queue', () => {
+      resource(template, 'DeploySignalDeadLetterQueue', 'AWS::SQS::Queue');
+      const policy = resource(
+        template,
+        'DeploySignalDeadLetterQueuePolicy',
+        'AWS::SQS::QueuePolicy',
+      ).Properties;
+      const [statement, ...others] = policy.PolicyDocument.Statement;
+      const ruleIds = resourcesOfType(template, 'AWS::Events::Rule').map(([id]) => id);
+
+      expect(others).toEqual([]);
+      expect(policy.Queues).toEqual([{ Ref: 'DeploySignalDeadLetterQueue' }]);
+      expect(statement.Principal).toEqual({ Service: 'events.amazonaws.com' });
+      expect(statement.Action).toBe('sqs:SendMessage');
+      expect(statement.Condition.ArnEquals['aws:SourceArn']).toEqual(ruleIds.map(getAtt));
+    });
+  });
+
+  describe('idempotency table', () => {
+    it('is keyed and expired the way Powertools DynamoDBPersistenceLayer writes it', () => {
+      const table = resource(template, 'IdempotencyTable', 'AWS::DynamoDB::Table').Properties;
+
+      expect(table.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+      expect(table.AttributeDefinitions).toEqual([{ AttributeName: 'id', AttributeType: 'S' }]);
+      expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    });
+
+    it('is on-demand, encrypted and point-in-time recoverable', () => {
+      const table = resource(template, 'IdempotencyTable', 'AWS::DynamoDB::Table').Properties;
+
+      expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+      expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    });
+  });
+
+  describe('alerts', () => {
+    it('routes ConnectorRegistrationFailed from the hub bus to the alert topic', () => {
+      const file = ruleFiles().find((rule) => rule.name === 'alert-registration-failed');
+      const rule = resource(template, 'AlertRegistrationFailedRule', 'AWS::Events::Rule').Properties;
+
+      expect(rule.EventBusName).toEqual({ Ref: 'HubEventBus' });
+      expect(rule.EventPattern).toEqual(file?.eventPattern);
+      expect(rule.Targets).toHaveLength(1);
+      expect(rule.Targets[0].Arn).toEqual({ Ref: 'AlertTopic' });
+      expect(rule.Targets[0].InputTransformer.InputTemplate).toContain('<error>');
+    });
+
+    it('lets only that rule and the two alarms publish to the topic', () => {
+      resource(template, 'AlertTopic', 'AWS::SNS::Topic');
+      const policy = resource(template, 'AlertTopicPolicy', 'AWS::SNS::TopicPolicy').Properties;
+      const bySid = Object.fromEntries(
+        policy.PolicyDocument.Statement.map((statement: Statement) => [statement.Sid, statement]),
+      );
+
+      expect(policy.Topics).toEqual([{ Ref: 'AlertTopic' }]);
+      expect(bySid.AlertRuleMayPublish.Principal).toEqual({ Service: 'events.amazonaws.com' });
+      expect(bySid.AlertRuleMayPublish.Condition.ArnEquals['aws:SourceArn']).toEqual(
+        getAtt('AlertRegistrationFailedRule'),
+      );
+      expect(bySid.AlarmsMayPublish.Condition.ArnEquals['aws:SourceArn']).toEqual([
+        getAtt('ExecutionsFailedAlarm'),
+        getAtt('DeploySignalDeadLetterAlarm'),
+      ]);
+      expect(Object.keys(bySid).sort()).toEqual(['AlarmsMayPublish', 'AlertRuleMayPublish']);
+    });
+
+    it('subscribes the alert e-mail only when one is given', () => {
+      const subscription = resource(template, 'AlertEmailSubscription', 'AWS::SNS::Subscription');
+
+      expect(subscription.Condition).toBe('HasAlertEmail');
+      expect(template.Conditions?.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    });
+
+    it('alarms when an execution fails and when an event lands in the dead-letter queue', () => {
+      const failed = resource(template, 'ExecutionsFailedAlarm', 'AWS::CloudWatch::Alarm').Properties;
+      const deadLetters = resource(
+        template,
+        'DeploySignalDeadLetterAlarm',
+        'AWS::CloudWatch::Alarm',
+      ).Properties;
+
+      expect(failed).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'RegisterConnectorStateMachine' } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: 'AlertTopic' }],
+      });
+      expect(deadLetters).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeploySignalDeadLetterQueue', 'QueueName'] } },
+        ],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: 'AlertTopic' }],
+      });
+    });
+  });
+
+  describe('outputs', () => {
+    it('exports what operators and the spoke template need', () => {
+      const outputs = template.Outputs ?? {};
+
+      expect(outputs.HubEventBusArn?.Value).toEqual(getAtt('HubEventBus'));
+      expect(outputs.RegisterConnectorStateMachineArn?.Value).toEqual({
+        Ref: 'RegisterConnectorStateMachine',
+      });
+      expect(outputs.AlertTopicArn?.Value).toEqual({ Ref: 'AlertTopic' });
+      expect(outputs.IdempotencyTableName?.Value).toEqual({ Ref: 'IdempotencyTable' });
+      expect(listOf(outputs.HubFunctionRoleArns?.Value)).toEqual([
+        { 'Fn::Join': [',', [getAtt('VerifyFunctionRole'), getAtt('RegisterConnectorRole')]] },
+      ]);
+    });
+
+    it('prints a short summary when packaging', () => {
+      expect(hub.summary).toMatch(
+        /^Packaged stage dev in [\d.]+s: \.serverless\/cloudformation-template-update-stack\.json/,
+      );
+      expect(hub.summary).toContain('AWS::StepFunctions::StateMachine');
+    });
+  });
+});

@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Template } from './template.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The packaged hub: its CloudFormation template and the folder holding the bundles. */
+export interface PackagedHub {
+  template: Template;
+  outputDir: string;
+  summary: string;
+}
+
+/**
+ * Packages the hub afresh with scripts/package.mjs (offline, throwaway HOME, dummy credentials),
+ * as `npm run package` does, and reads the template it leaves in .serverless/.
+ */
+export async function packageHub(): Promise<PackagedHub> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['scripts/package.mjs'], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const outputDir = `${ROOT}.serverless/`;
+  const template = JSON.parse(
+    readFileSync(`${outputDir}cloudformation-template-update-stack.json`, 'utf8'),
+  ) as Template;
+  return { template, outputDir, summary: stdout };
+}

@@ -1,0 +1,242 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseFunctionArn } from '../../../functions/shared/arn.js';
+import { DetailType, Tags } from '../../../functions/shared/event-types.js';
+import { labelProblem } from '../../../functions/shared/limits.js';
+import type { TriggerKind, WorkflowInput } from '../../../functions/shared/types.js';
+import { matchesPattern, validatePattern } from '../../../local/events/pattern.js';
+import { loadSample, type Sample, toEnvelope } from '../../../local/events/sample.js';
+import {
+  applyInputTransformer,
+  type InputTransformer,
+  validateInputTransformer,
+} from '../../../local/events/transform.js';
+import type { BusEvent } from '../../../local/types.js';
+import type { WorldFile } from '../../../local/world/schema.js';
+
+interface Rule {
+  name: string;
+  description: string;
+  eventPattern: Record<string, unknown>;
+  inputTransformer?: InputTransformer;
+}
+
+const root = new URL('../../../', import.meta.url);
+const jsonFiles = (dir: string) =>
+  readdirSync(new URL(dir, root))
+    .filter((file) => file.endsWith('.json'))
+    .sort();
+const rules: Rule[] = jsonFiles('events/rules/').map((file) =>
+  JSON.parse(readFileSync(new URL(`events/rules/${file}`, root), 'utf8')),
+);
+const samples: { file: string; sample: Sample }[] = await Promise.all(
+  jsonFiles('events/samples/').map(async (file) => ({
+    file,
+    sample: await loadSample(fileURLToPath(new URL(`events/samples/${file}`, root))),
+  })),
+);
+const world: WorldFile = JSON.parse(readFileSync(new URL('local/worlds/default.json', root), 'utf8'));
+
+const DELIVERY = { id: '0f6c1a8e-5d2b-4c47-9a31-6e8b2f7d4c10', time: '2025-06-03T09:14:05Z' };
+const KIND_BY_DETAIL_TYPE: Record<string, TriggerKind> = {
+  [DetailType.CloudTrailApiCall]: 'cloudtrail',
+  [DetailType.CloudFormationResourceStatusChange]: 'cloudformation',
+  [DetailType.ConnectorLambdaDeployed]: 'pipeline',
+};
+
+const matchingRules = (envelope: BusEvent) =>
+  rules.filter((rule) => matchesPattern(rule.eventPattern, envelope)).map((rule) => rule.name);
+
+/** The workflow input each matching rule hands the state machine. */
+function workflowInputs(sample: Sample): { rule: string; input: unknown }[] {
+  const envelope = toEnvelope(sample, DELIVERY);
+  return rules
+    .filter((rule) => rule.inputTransformer && matchesPattern(rule.eventPattern, envelope))
+    .map((rule) => ({
+      rule: rule.name,
+      input: JSON.parse(
+        applyInputTransformer(rule.inputTransformer as InputTransformer, envelope, {
+          ruleName: rule.name,
+          ruleArn: `arn:aws:events:${sample.region}:${world.hub.accountId}:rule/${rule.name}`,
+          ingestionTime: DELIVERY.time,
+        }),
+      ),
+    }));
+}
+
+/** The trigger name the documented normalization asks for, per signal kind. */
+function expectedTriggerName(sample: Sample): string {
+  const detail = sample.entry.Detail;
+  if (sample.entry.DetailType === DetailType.CloudTrailApiCall) return String(detail.eventName);
+  if (sample.entry.DetailType === DetailType.CloudFormationResourceStatusChange) {
+    return String((detail['status-details'] as Record<string, unknown>).status);
+  }
+  return DetailType.ConnectorLambdaDeployed;
+}
+
+describe('events/rules', () => {
+  describe('definitions', () => {
+    it.each(rules)('$name has a valid pattern and input transformer', (rule) => {
+      expect(() => validatePattern(rule.eventPattern)).not.toThrow();
+      if (rule.inputTransformer) expect(() => validateInputTransformer(rule.inputTransformer)).not.toThrow();
+    });
+
+    it.each(rules)('$name is matched by at least one sample', (rule) => {
+      const matched = samples.filter(({ sample }) =>
+        matchingRules(toEnvelope(sample, DELIVERY)).includes(rule.name),
+      );
+      expect(matched.map(({ file }) => file)).not.toEqual([]);
+    });
+  });
+
+  describe('samples', () => {
+    it.each(samples)('$file matches exactly the rules it expects', ({ sample }) => {
+      for (const name of sample.expect.rules) expect(rules.map((rule) => rule.name)).toContain(name);
+      expect(matchingRules(toEnvelope(sample, DELIVERY)).sort()).toEqual([...sample.expect.rules].sort());
+    });
+
+    it.each(samples)('$file becomes a WorkflowInput through each matching rule', ({ sample }) => {
+      const envelope = toEnvelope(sample, DELIVERY);
+      for (const { rule, input } of workflowInputs(sample)) {
+        const { trigger, ...rest } = input as WorkflowInput;
+        expect(Object.keys(input as object).sort(), rule).toEqual([
+          'accountId',
+          'functionArn',
+          'hints',
+          'region',
+          'trigger',
+        ]);
+        expect(rest.accountId, rule).toBe(envelope.account);
+        expect(rest.region, rule).toBe(envelope.region);
+        // A sample expecting InvalidFunctionArnError carries a functionArn VerifyFunction must refuse.
+        if (sample.expect.error === 'InvalidFunctionArnError') {
+          expect(() => parseFunctionArn(rest.functionArn), rule).toThrow();
+        } else {
+          expect(() => parseFunctionArn(rest.functionArn), rule).not.toThrow();
+        }
+        expect(rest.hints, rule).toEqual(
+          sample.entry.DetailType === DetailType.ConnectorLambdaDeployed ? sample.entry.Detail : null,
+        );
+        expect(trigger, rule).toEqual({
+          kind: KIND_BY_DETAIL_TYPE[sample.entry.DetailType],
+          eventId: envelope.id,
+          name: expectedTriggerName(sample),
+          time: envelope.time,
+        });
+      }
+    });
+  });
+
+  describe('hostile payloads', () => {
+    // EventBridge does not escape a value placed inside quotes in an InputTemplate: a quoted
+    // <functionArn> would let a payload append its own "accountId" (JSON keeps the last key).
+    // The rules put every caller-controlled placeholder bare, which EventBridge quotes and escapes.
+    it('keep the envelope account even when functionArn carries quotes', async () => {
+      const sample = await loadSample(
+        fileURLToPath(
+          new URL(
+            '../../../events/samples/pipeline-connector-deployed.injected-account.failed.json',
+            import.meta.url,
+          ),
+        ),
+      );
+      const [started] = workflowInputs(sample);
+      expect((started?.input as WorkflowInput | undefined)?.accountId).toBe(sample.account);
+    });
+  });
+
+  describe('samples against local/worlds/default.json', () => {
+    const deploySamples = samples.filter(
+      ({ sample }) => !['none', 'refused'].includes(sample.expect.outcome),
+    );
+
+    it.each(deploySamples)('$file starts exactly one workflow', ({ sample }) => {
+      expect(workflowInputs(sample)).toHaveLength(1);
+    });
+
+    it.each(deploySamples)('$file expects the outcome the world produces', ({ sample }) => {
+      const [started] = workflowInputs(sample);
+      if (started === undefined) throw new Error('no deploy rule matches this sample');
+      if (sample.expect.error === 'InvalidFunctionArnError') {
+        expect(() => parseFunctionArn((started.input as WorkflowInput).functionArn)).toThrow();
+        return;
+      }
+      const arn = parseFunctionArn((started.input as WorkflowInput).functionArn);
+      const account = world.accounts.find((a) => a.accountId === arn.accountId);
+      const fn = account?.functions.find((f) => f.name === arn.functionName && f.region === arn.region);
+      const label = fn?.tags?.[Tags.connectorLabel];
+      const registration = account?.connectors?.find((c) => c.label === label && c.region === arn.region);
+      const { outcome, error, connectorLabel } = sample.expect;
+
+      if (error === 'FunctionNotFoundError') {
+        expect(fn).toBeUndefined();
+        return;
+      }
+      if (error === 'AccountMismatchError') {
+        expect(arn.accountId).not.toBe(sample.account);
+        return;
+      }
+      expect(arn.accountId, 'the function belongs to the account that put the event').toBe(sample.account);
+      expect(arn.region).toBe(sample.region);
+      expect(fn, `${arn.functionName} is deployed in the world`).toBeDefined();
+      if (connectorLabel !== undefined) expect(label).toBe(connectorLabel);
+      if (outcome === 'skipped') {
+        expect(label).toBeUndefined();
+        return;
+      }
+      expect(label).toBeDefined();
+      const healthy =
+        fn?.handler.endsWith('/healthy.ts#handler') && fn.policy !== 'none' && !labelProblem(label ?? '');
+      switch (error ?? outcome) {
+        case 'registered':
+          expect(healthy).toBe(true);
+          expect(registration).toBeUndefined();
+          break;
+        case 'updated':
+          expect(healthy).toBe(true);
+          expect(registration?.functionName).toBe(fn?.name);
+          break;
+        case 'LabelOwnedByAnotherFunctionError':
+          expect(registration?.functionName).toBeDefined();
+          expect(registration?.functionName).not.toBe(fn?.name);
+          break;
+        case 'MissingAppFlowPermissionError':
+          expect(fn?.policy).toBe('none');
+          break;
+        case 'InvalidConnectorMetadataError':
+          expect(labelProblem(label ?? '')).toBeDefined();
+          break;
+        case 'ConnectorProtocolError':
+          expect(fn?.handler).toMatch(/\/(failing|slow)\.ts#handler$/);
+          break;
+        default:
+          throw new Error(`no world check for ${error ?? outcome}: add one`);
+      }
+    });
+
+    it.each(samples.filter(({ sample }) => sample.expect.outcome === 'refused'))(
+      '$file comes from an account outside the organization',
+      ({ sample }) => {
+        expect(world.accounts.find((a) => a.accountId === sample.account)?.inOrganization).toBe(false);
+      },
+    );
+
+    it.each(samples.filter(({ sample }) => sample.expect.outcome !== 'refused'))(
+      '$file comes from an account of the organization, in a Region the hub serves',
+      ({ sample }) => {
+        const account = world.accounts.find((a) => a.accountId === sample.account);
+        expect(account).toBeDefined();
+        expect(account?.inOrganization).not.toBe(false);
+        expect(world.hub.regions).toContain(sample.region);
+      },
+    );
+
+    it.each(samples.filter(({ sample }) => sample.expect.outcome === 'none'))(
+      '$file starts no workflow',
+      ({ sample }) => {
+        expect(workflowInputs(sample)).toEqual([]);
+      },
+    );
+  });
+});
