@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createClientFactory } from '../shared/clients.js';
@@ -8,17 +9,38 @@ import { loadHubConfig } from '../shared/config.js';
 import { requireEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
 import type { RegisterOutput } from '../shared/types.js';
+import { loadRegisterConfig } from './config.js';
 import { createIdempotencyConfig } from './idempotency.js';
 import { deleteOnlyOwnRecord } from './idempotency-guard.js';
 import { parseRegisterInput } from './input.js';
 import { appendEventLogKeys, validateEvent } from './middleware.js';
+import { createPacer, pacingMiddleware } from './pacer.js';
 import { registerConnector } from './register.js';
 
-const persistenceStore = new DynamoDBPersistenceLayer({ tableName: requireEnv('IDEMPOTENCY_TABLE_NAME') });
+const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
+const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
 const config = createIdempotencyConfig(logger);
 
 const hub = loadHubConfig();
-const clientsFor = createClientFactory(hub);
+const { appflowRequestsPerSecond, pacerMaxWaitMs } = loadRegisterConfig();
+// Every AppFlow call waits for its slot in the account's and Region's request budget, shared by all
+// concurrent invocations through the idempotency table (pacer.ts).
+const pace =
+  appflowRequestsPerSecond > 0
+    ? createPacer({
+        dynamodb: new DynamoDBClient({}),
+        tableName,
+        requestsPerSecond: appflowRequestsPerSecond,
+        maxWaitMs: pacerMaxWaitMs,
+      })
+    : undefined;
+const clientsFor = createClientFactory({
+  ...hub,
+  onAppflowClient: (client, target) => {
+    if (pace)
+      client.middlewareStack.add(pacingMiddleware(pace, target), { step: 'build', name: 'appflowPacer' });
+  },
+});
 
 const registerTask = async (event: unknown): Promise<RegisterOutput> => {
   const input = parseRegisterInput(event);

@@ -22,6 +22,8 @@ export interface Target {
 export interface ClientFactoryOptions
   extends Pick<HubConfig, 'hubAccountId' | 'spokeRoleName' | 'spokeExternalId' | 'partition'> {
   sts?: STSClient;
+  /** Called once for each AppFlow client created, e.g. to add the request pacer's middleware. */
+  onAppflowClient?: (client: AppflowClient, target: Target) => void;
   /** Renew cached spoke credentials this long before they expire. */
   refreshMarginMs?: number;
   now?: () => number;
@@ -68,6 +70,7 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
       const credentials = target.accountId === options.hubAccountId ? undefined : credentialsFor(target);
       const config = credentials ? { region: target.region, credentials } : { region: target.region };
       entry = { lambda: new LambdaClient(config), appflow: new AppflowClient(config) };
+      options.onAppflowClient?.(entry.appflow, target);
       clients.set(key, entry);
     }
     return entry;

@@ -124,6 +124,18 @@ export class ConfigurationError extends RegistrarError {
   }
 }
 
+/**
+ * The AppFlow request budget of the account and Region is booked further ahead than one invocation
+ * may wait (functions/register-connector/pacer.ts); retried by the state machine.
+ */
+export class AppFlowRequestBudgetBusyError extends RegistrarError {
+  override readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AppFlowRequestBudgetBusyError';
+  }
+}
+
 /** The hub could not assume the spoke role in the event's account. */
 export class SpokeRoleAccessDeniedError extends RegistrarError {
   constructor(message: string, options?: ErrorOptions) {
@@ -178,6 +190,7 @@ export const IDEMPOTENCY_TRANSIENT = [
 /** Every error name the handlers may throw on purpose, retryable first. */
 export const RETRYABLE_ERROR_NAMES: readonly string[] = [
   'FunctionNotReadyError',
+  'AppFlowRequestBudgetBusyError',
   IDEMPOTENCY_IN_PROGRESS,
   ...IDEMPOTENCY_TRANSIENT,
   ...LAMBDA_API_RETRYABLE,

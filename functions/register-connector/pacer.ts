@@ -1,0 +1,118 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
+import { AppFlowRequestBudgetBusyError } from '../shared/errors.js';
+
+/** Where one AppFlow request budget applies: AppFlow throttles per account and Region. */
+export interface BudgetScope {
+  accountId: string;
+  region: string;
+}
+
+export interface PacerOptions {
+  dynamodb: DynamoDBClient;
+  /** The idempotency table; the pacer's items have their own id prefix, so they never collide. */
+  tableName: string;
+  /** AppFlow requests per second allowed per account and Region, across every concurrent invocation. */
+  requestsPerSecond: number;
+  /** A request whose slot is further away than this is refused (retried later by the state machine). */
+  maxWaitMs: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Waits for this call's slot in the AppFlow request budget of the scope. */
+export type Pacer = (scope: BudgetScope) => Promise<void>;
+
+/**
+ * Spaces AppFlow requests of one account and Region evenly, however many registrations run at
+ * once: each request reserves the next free slot (1 / requestsPerSecond apart) in one DynamoDB
+ * item and sleeps until it. Without it, a burst of deploys meets ThrottlingException and the
+ * retries multiply the calls; with it, a burst of N takes about N / rate seconds and one call each.
+ *
+ * Written by hand: no maintained library offers a rate limiter shared through DynamoDB. Slots are
+ * reserved atomically (a conditional write when the budget is idle, an ADD otherwise), so two
+ * invocations never get the same slot.
+ *
+ * @example
+ * const pace = createPacer({ dynamodb, tableName, requestsPerSecond: 5, maxWaitMs: 20_000 });
+ * await pace({ accountId, region }); // then call AppFlow
+ */
+export function createPacer(options: PacerOptions): Pacer {
+  const intervalMs = 1000 / options.requestsPerSecond;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { dynamodb, tableName } = options;
+
+  return async (scope) => {
+    const key = { id: { S: `appflow-pacer#${scope.accountId}#${scope.region}` } };
+    const start = now();
+    // Items expire through the table's TTL once the budget has been idle for an hour.
+    const expiration = { N: String(Math.floor(start / 1000) + 3600) };
+
+    // Look before reserving, so a request that would wait too long does not burn a slot.
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+    const queuedUntil = Number(Item?.nextSlotAt?.N ?? 0);
+    if (queuedUntil - start > options.maxWaitMs) {
+      throw new AppFlowRequestBudgetBusyError(
+        `AppFlow requests in account ${scope.accountId}, Region ${scope.region} are booked for the next ${Math.ceil((queuedUntil - start) / 1000)} s (budget ${options.requestsPerSecond}/s); the state machine retries later. Raise APPFLOW_REQUESTS_PER_SECOND only if AppFlow accepts more.`,
+      );
+    }
+
+    let slot: number;
+    try {
+      // The budget is idle: this request goes now and books the next slot.
+      await dynamodb.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'SET nextSlotAt = :next, expiration = :expiration',
+          ConditionExpression: 'attribute_not_exists(nextSlotAt) OR nextSlotAt <= :now',
+          ExpressionAttributeValues: {
+            ':next': { N: String(start + intervalMs) },
+            ':now': { N: String(start) },
+            ':expiration': expiration,
+          },
+        }),
+      );
+      slot = start;
+    } catch (error) {
+      if (
+        !(error instanceof ConditionalCheckFailedException) &&
+        (error as Error).name !== 'ConditionalCheckFailedException'
+      ) {
+        throw error;
+      }
+      // Others are queued: take the slot after the last one booked.
+      const { Attributes } = await dynamodb.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'ADD nextSlotAt :interval SET expiration = :expiration',
+          ExpressionAttributeValues: { ':interval': { N: String(intervalMs) }, ':expiration': expiration },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      slot = Number(Attributes?.nextSlotAt?.N) - intervalMs;
+    }
+    const wait = slot - now();
+    if (wait > 0) await sleep(wait);
+  };
+}
+
+/**
+ * An SDK middleware that paces every AppFlow command sent by a client of one account and Region.
+ * Added at the build step, so the SDK's own retries of a command share its slot.
+ */
+export function pacingMiddleware(pace: Pacer, scope: BudgetScope): BuildMiddleware<object, MetadataBearer> {
+  return (next) => async (args) => {
+    await pace(scope);
+    return next(args);
+  };
+}
