@@ -123,6 +123,8 @@ describe('hub template (serverless package)', () => {
       expect(register.Properties.Environment.Variables).toEqual({
         ...common,
         IDEMPOTENCY_TABLE_NAME: table.Properties.TableName,
+        APPFLOW_REQUESTS_PER_SECOND: '5',
+        APPFLOW_PACER_MAX_WAIT_MS: '20000',
       });
     });
   });
