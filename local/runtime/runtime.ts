@@ -1,0 +1,495 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AwsServiceError } from '../http/errors.js';
+import type {
+  DeployedFunction,
+  FunctionRegistry,
+  FunctionRuntime,
+  IdentityRegistry,
+  InvokeResult,
+} from '../types.js';
+import { ModuleCompiler } from './compile.js';
+import { type EnvironmentState, ExecutionEnvironment, type InvocationOutcome } from './environment.js';
+import {
+  type FunctionErrorPayload,
+  MAX_RESPONSE_BYTES,
+  responseTooLargeError,
+  TooManyRequestsError,
+} from './errors.js';
+import { LogBuffer, type LogEntry, type LogFilter } from './logs.js';
+import { environmentVariables, logStreamName } from './variables.js';
+
+export interface FunctionRuntimeOptions {
+  registry: FunctionRegistry;
+  identity: IdentityRegistry;
+  /** The stack's endpoint (AWS_ENDPOINT_URL of every function); a function when it is known only later. */
+  endpointUrl: string | (() => string);
+  /** Concurrency of a function without reservedConcurrency. Default 50. */
+  defaultConcurrency?: number;
+  /** Invocations running at once across all functions, like an account's concurrency. Default 200. */
+  maxConcurrentInvocations?: number;
+  /**
+   * Environments kept alive (busy or idle). When a new one is needed beyond this, the least recently
+   * used idle one is terminated first; busy ones are never waited for (no deadlock when a function
+   * invokes another). Default 64.
+   */
+  maxEnvironments?: number;
+  /** An environment idle this long is terminated. Default 10 minutes. */
+  idleTimeoutMs?: number;
+  /** Lambda's 10 s limit on the init phase (the module import). */
+  initTimeoutMs?: number;
+  /** Lines kept per function. Default 1000. */
+  logLinesPerFunction?: number;
+  /** Variables every function gets unless it sets them itself. */
+  baseEnvironment?: Record<string, string>;
+  /** Lifetime of the credentials issued to each environment. Default 12 h. */
+  credentialTtlSeconds?: number;
+}
+
+/** FunctionRuntime's invoke request; `invokedFunctionArn` is what the context reports (default: the unqualified ARN). */
+export interface LocalInvokeRequest {
+  accountId: string;
+  region: string;
+  functionName: string;
+  payload: string;
+  invokedFunctionArn?: string;
+}
+
+export interface LocalInvokeResult extends InvokeResult {
+  /** The invocation's request id (x-amzn-RequestId of Invoke, awsRequestId in the handler). */
+  requestId: string;
+  functionArn: string;
+  /** The environment that ran it; crash(environmentId) kills it. */
+  environmentId?: string;
+  coldStart: boolean;
+}
+
+export interface FunctionCounters {
+  /** Invocations admitted (throttled ones are not invocations, as in CloudWatch). */
+  invocations: number;
+  coldStarts: number;
+  /** Invocations that ended with a function error (FunctionError Unhandled). */
+  errors: number;
+  timeouts: number;
+  throttles: number;
+  /** Environments killed by crash(). */
+  crashes: number;
+}
+
+export interface EnvironmentInfo {
+  id: string;
+  functionArn: string;
+  state: EnvironmentState;
+  invocations: number;
+  createdAt: string;
+  lastUsedAt: string;
+}
+
+/** The local Lambda runtime: FunctionRuntime plus what the CLI, tests and benchmarks read. */
+export interface LocalFunctionRuntime extends FunctionRuntime {
+  invoke(request: LocalInvokeRequest): Promise<LocalInvokeResult>;
+  /** What the function printed, and the runtime's START/END/REPORT lines, oldest first. */
+  logs(functionArn: string, filter?: LogFilter): LogEntry[];
+  counters(functionArn: string): FunctionCounters;
+  allCounters(): Record<string, FunctionCounters>;
+  environments(functionArn?: string): EnvironmentInfo[];
+}
+
+interface Pool {
+  environments: Set<ExecutionEnvironment>;
+  inFlight: number;
+}
+
+/**
+ * Runs the world's functions as Lambda does: each execution environment is a worker thread that
+ * imports the function once (cold start) and then serves one invocation at a time (warm). A function
+ * gets up to its reserved concurrency of environments; beyond it, Invoke answers 429
+ * TooManyRequestsException. Timeouts, crashes and init failures answer the payloads Lambda answers.
+ *
+ * @example
+ * const runtime = createFunctionRuntime({ registry, identity, endpointUrl: server.endpoint });
+ * const result = await runtime.invoke({ accountId, region, functionName: 'healthy-connector', payload: '{}' });
+ */
+export function createFunctionRuntime(options: FunctionRuntimeOptions): LocalFunctionRuntime {
+  return new WorkerFunctionRuntime(options);
+}
+
+class WorkerFunctionRuntime implements LocalFunctionRuntime {
+  private readonly pools = new Map<string, Pool>();
+  private readonly stats = new Map<string, FunctionCounters>();
+  private readonly compiler = new ModuleCompiler();
+  private readonly logBuffer: LogBuffer;
+  private readonly sweeper: NodeJS.Timeout;
+  private running = 0;
+  private closed = false;
+
+  private readonly defaultConcurrency: number;
+  private readonly maxConcurrentInvocations: number;
+  private readonly maxEnvironments: number;
+  private readonly idleTimeoutMs: number;
+  private readonly initTimeoutMs: number;
+
+  constructor(private readonly options: FunctionRuntimeOptions) {
+    this.defaultConcurrency = options.defaultConcurrency ?? 50;
+    this.maxConcurrentInvocations = options.maxConcurrentInvocations ?? 200;
+    this.maxEnvironments = options.maxEnvironments ?? 64;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
+    this.initTimeoutMs = options.initTimeoutMs ?? 10_000;
+    this.logBuffer = new LogBuffer(options.logLinesPerFunction ?? 1000);
+    this.sweeper = setInterval(() => this.reapIdle(), Math.min(this.idleTimeoutMs, 30_000));
+    this.sweeper.unref();
+  }
+
+  async invoke(request: LocalInvokeRequest): Promise<LocalInvokeResult> {
+    if (this.closed)
+      throw new AwsServiceError(500, 'ServiceException', 'The local Lambda runtime is closed.');
+    const fn = this.options.registry.get(request.accountId, request.region, request.functionName);
+    if (!fn) {
+      const arn = `arn:aws:lambda:${request.region}:${request.accountId}:function:${request.functionName}`;
+      throw new AwsServiceError(
+        404,
+        'ResourceNotFoundException',
+        `Function not found: ${request.functionName.startsWith('arn:') ? request.functionName : arn}`,
+      );
+    }
+    const pool = this.poolOf(fn);
+    const counters = this.countersOf(fn.arn);
+    const limit = fn.reservedConcurrency ?? this.defaultConcurrency;
+    if (pool.inFlight >= limit || this.running >= this.maxConcurrentInvocations) {
+      counters.throttles += 1;
+      throw new TooManyRequestsError(
+        fn.reservedConcurrency !== undefined && pool.inFlight >= limit
+          ? 'ReservedFunctionConcurrentInvocationLimitExceeded'
+          : 'ConcurrentInvocationLimitExceeded',
+      );
+    }
+    pool.inFlight += 1;
+    this.running += 1;
+    counters.invocations += 1;
+    try {
+      return await this.run(fn, pool, counters, request);
+    } finally {
+      pool.inFlight -= 1;
+      this.running -= 1;
+    }
+  }
+
+  crash(environmentId: string): void {
+    for (const pool of this.pools.values()) {
+      for (const environment of pool.environments) {
+        if (environment.id === environmentId) {
+          this.countersOf(environment.fn.arn).crashes += 1;
+          environment.kill('crashed');
+          return;
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    const all = [...this.pools.values()].flatMap((pool) => [...pool.environments]);
+    for (const environment of all) environment.kill('runtime closed');
+    await Promise.all(all.map((environment) => environment.stopped()));
+    this.pools.clear();
+    this.compiler.close();
+  }
+
+  logs(functionArn: string, filter?: LogFilter): LogEntry[] {
+    return this.logBuffer.entries(functionArn, filter);
+  }
+
+  counters(functionArn: string): FunctionCounters {
+    return { ...this.countersOf(functionArn) };
+  }
+
+  allCounters(): Record<string, FunctionCounters> {
+    return Object.fromEntries([...this.stats].map(([arn, counters]) => [arn, { ...counters }]));
+  }
+
+  environments(functionArn?: string): EnvironmentInfo[] {
+    return [...this.pools.values()]
+      .flatMap((pool) => [...pool.environments])
+      .filter((environment) => functionArn === undefined || environment.fn.arn === functionArn)
+      .map((environment) => ({
+        id: environment.id,
+        functionArn: environment.fn.arn,
+        state: environment.state,
+        invocations: environment.invocations,
+        createdAt: new Date(environment.createdAt).toISOString(),
+        lastUsedAt: new Date(environment.lastUsedAt).toISOString(),
+      }));
+  }
+
+  private async run(
+    fn: DeployedFunction,
+    pool: Pool,
+    counters: FunctionCounters,
+    request: LocalInvokeRequest,
+  ): Promise<LocalInvokeResult> {
+    const requestId = randomUUID();
+    const started = performance.now();
+    let environment = this.takeIdle(fn, pool);
+    const coldStart = environment === undefined;
+    let initDurationMs: number | undefined;
+
+    if (!environment) {
+      counters.coldStarts += 1;
+      const initStarted = performance.now();
+      const created = await this.createEnvironment(fn, pool);
+      initDurationMs = performance.now() - initStarted;
+      if (!created.ok) {
+        return this.failedInit(fn, counters, requestId, started, created.error, created.environmentId);
+      }
+      environment = created.environment;
+    }
+
+    environment.state = 'busy';
+    this.systemLog(fn, environment, requestId, `START RequestId: ${requestId} Version: $LATEST`);
+    // Lambda hands an empty payload to the handler as {}.
+    const payload = request.payload.trim() === '' ? '{}' : request.payload;
+    const outcome = await environment.invoke(requestId, payload, request.invokedFunctionArn ?? fn.arn);
+    const durationMs = performance.now() - started;
+    if (!outcome.destroyed) {
+      if (environment.codeSha256 !== fn.codeSha256) environment.kill('code updated');
+      else environment.release();
+    }
+    this.afterInvocation(fn, environment, requestId, outcome, durationMs, initDurationMs);
+    this.enforceEnvironmentCap();
+
+    const base = {
+      statusCode: 200,
+      durationMs,
+      requestId,
+      functionArn: fn.arn,
+      environmentId: environment.id,
+      coldStart,
+    };
+    if (outcome.kind === 'result') {
+      if (Buffer.byteLength(outcome.payload) > MAX_RESPONSE_BYTES) {
+        counters.errors += 1;
+        return { ...base, functionError: 'Unhandled', payload: JSON.stringify(responseTooLargeError()) };
+      }
+      return { ...base, payload: outcome.payload };
+    }
+    counters.errors += 1;
+    if (outcome.timedOut) counters.timeouts += 1;
+    return { ...base, functionError: 'Unhandled', payload: JSON.stringify(outcome.error) };
+  }
+
+  private failedInit(
+    fn: DeployedFunction,
+    counters: FunctionCounters,
+    requestId: string,
+    started: number,
+    error: FunctionErrorPayload,
+    environmentId: string | undefined,
+  ): LocalInvokeResult {
+    counters.errors += 1;
+    const durationMs = performance.now() - started;
+    this.logBuffer.append({
+      time: new Date().toISOString(),
+      functionArn: fn.arn,
+      requestId,
+      ...(environmentId ? { environmentId } : {}),
+      message: `INIT_REPORT Init Duration: ${durationMs.toFixed(2)} ms Phase: init Status: error Error Type: ${error.errorType}`,
+    });
+    return {
+      statusCode: 200,
+      functionError: 'Unhandled',
+      payload: JSON.stringify(error),
+      durationMs,
+      requestId,
+      functionArn: fn.arn,
+      ...(environmentId ? { environmentId } : {}),
+      coldStart: true,
+    };
+  }
+
+  private async createEnvironment(
+    fn: DeployedFunction,
+    pool: Pool,
+  ): Promise<
+    | { ok: true; environment: ExecutionEnvironment }
+    | { ok: false; error: FunctionErrorPayload; environmentId?: string }
+  > {
+    const compiled = await this.compiler.compile(fn.modulePath, fn.codeSha256);
+    if (!compiled.ok) return { ok: false, error: compiled.error };
+    this.makeRoom();
+
+    const hex = randomBytes(16).toString('hex');
+    const id = `${fn.name}-${hex.slice(0, 12)}`;
+    const roleName = fn.role.slice(fn.role.lastIndexOf('/') + 1);
+    const credentials = this.options.identity.issue(
+      {
+        accountId: fn.accountId,
+        principalArn: `arn:aws:sts::${fn.accountId}:assumed-role/${roleName}/${fn.name}`,
+        roleArn: fn.role,
+        environmentId: id,
+      },
+      this.options.credentialTtlSeconds ?? 12 * 3600,
+    );
+    const stream = logStreamName(new Date(), hex);
+    const endpointUrl =
+      typeof this.options.endpointUrl === 'function' ? this.options.endpointUrl() : this.options.endpointUrl;
+    const environment = new ExecutionEnvironment({
+      id,
+      fn,
+      importPath: compiled.path,
+      logStreamName: stream,
+      variables: environmentVariables(fn, {
+        endpointUrl,
+        credentials,
+        logStreamName: stream,
+        ...(this.options.baseEnvironment ? { base: this.options.baseEnvironment } : {}),
+      }),
+      onLog: (line, env) => this.functionLog(env, line),
+      onDeath: (env) => pool.environments.delete(env),
+    });
+    pool.environments.add(environment);
+    this.systemLog(
+      fn,
+      environment,
+      undefined,
+      `INIT_START Runtime Version: nodejs:22 Runtime Version ARN: local`,
+    );
+    const init = await environment.init(this.initTimeoutMs);
+    if (!init.ok) return { ok: false, error: init.error, environmentId: id };
+    return { ok: true, environment };
+  }
+
+  // The most recently used idle environment, as Lambda tends to reuse the warmest one.
+  private takeIdle(fn: DeployedFunction, pool: Pool): ExecutionEnvironment | undefined {
+    let best: ExecutionEnvironment | undefined;
+    for (const environment of pool.environments) {
+      if (environment.state !== 'idle') continue;
+      if (environment.codeSha256 !== fn.codeSha256) {
+        environment.kill('code updated');
+        continue;
+      }
+      if (!best || environment.lastUsedAt > best.lastUsedAt) best = environment;
+    }
+    if (best) best.state = 'busy';
+    return best;
+  }
+
+  private makeRoom(): void {
+    while (this.liveEnvironments() >= this.maxEnvironments) {
+      const victim = this.leastRecentlyUsedIdle();
+      if (!victim) return;
+      victim.kill('evicted');
+    }
+  }
+
+  private enforceEnvironmentCap(): void {
+    while (this.liveEnvironments() > this.maxEnvironments) {
+      const victim = this.leastRecentlyUsedIdle();
+      if (!victim) return;
+      victim.kill('evicted');
+    }
+  }
+
+  private reapIdle(): void {
+    const cutoff = Date.now() - this.idleTimeoutMs;
+    for (const pool of this.pools.values()) {
+      for (const environment of pool.environments) {
+        if (environment.state === 'idle' && environment.lastUsedAt <= cutoff) environment.kill('idle');
+      }
+    }
+  }
+
+  private leastRecentlyUsedIdle(): ExecutionEnvironment | undefined {
+    let oldest: ExecutionEnvironment | undefined;
+    for (const pool of this.pools.values()) {
+      for (const environment of pool.environments) {
+        if (environment.state === 'idle' && (!oldest || environment.lastUsedAt < oldest.lastUsedAt)) {
+          oldest = environment;
+        }
+      }
+    }
+    return oldest;
+  }
+
+  private liveEnvironments(): number {
+    let live = 0;
+    for (const pool of this.pools.values()) live += pool.environments.size;
+    return live;
+  }
+
+  private poolOf(fn: DeployedFunction): Pool {
+    let pool = this.pools.get(fn.arn);
+    if (!pool) {
+      pool = { environments: new Set(), inFlight: 0 };
+      this.pools.set(fn.arn, pool);
+    }
+    return pool;
+  }
+
+  private countersOf(functionArn: string): FunctionCounters {
+    let counters = this.stats.get(functionArn);
+    if (!counters) {
+      counters = { invocations: 0, coldStarts: 0, errors: 0, timeouts: 0, throttles: 0, crashes: 0 };
+      this.stats.set(functionArn, counters);
+    }
+    return counters;
+  }
+
+  private afterInvocation(
+    fn: DeployedFunction,
+    environment: ExecutionEnvironment,
+    requestId: string,
+    outcome: InvocationOutcome,
+    durationMs: number,
+    initDurationMs: number | undefined,
+  ): void {
+    if (outcome.kind === 'error' && outcome.timedOut) {
+      this.systemLog(
+        fn,
+        environment,
+        requestId,
+        `${new Date().toISOString()} ${requestId} Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+      );
+    } else if (outcome.kind === 'error' && outcome.destroyed) {
+      this.systemLog(
+        fn,
+        environment,
+        requestId,
+        `RequestId: ${requestId} Error: ${outcome.error.errorMessage}\n${outcome.error.errorType}`,
+      );
+    }
+    this.systemLog(fn, environment, requestId, `END RequestId: ${requestId}`);
+    const init = initDurationMs === undefined ? '' : `\tInit Duration: ${initDurationMs.toFixed(2)} ms`;
+    const billed = Math.max(1, Math.ceil(durationMs));
+    this.systemLog(
+      fn,
+      environment,
+      requestId,
+      `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${fn.memorySize} MB${init}`,
+    );
+  }
+
+  private functionLog(environment: ExecutionEnvironment, line: string): void {
+    this.logBuffer.append({
+      time: new Date().toISOString(),
+      functionArn: environment.fn.arn,
+      environmentId: environment.id,
+      ...(environment.requestId ? { requestId: environment.requestId } : {}),
+      message: line,
+    });
+  }
+
+  private systemLog(
+    fn: DeployedFunction,
+    environment: ExecutionEnvironment,
+    requestId: string | undefined,
+    message: string,
+  ): void {
+    this.logBuffer.append({
+      time: new Date().toISOString(),
+      functionArn: fn.arn,
+      environmentId: environment.id,
+      ...(requestId ? { requestId } : {}),
+      message,
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { AwsServiceError } from '../http/errors.js';
+import { errorResponse } from '../http/protocols.js';
+import { TooManyRequestsError } from '../runtime/errors.js';
+import type {
+  AwsRequest,
+  AwsResponse,
+  BusEvent,
+  EmulatedService,
+  FunctionRegistry,
+  FunctionRuntime,
+} from '../types.js';
+import { OPERATIONS } from './lambda/operations.js';
+import { route, SERVED_OPERATIONS } from './lambda/routes.js';
+
+export { CLOUDTRAIL_EVENT_NAMES } from './lambda/cloudtrail.js';
+export { type InvokeDependencies, invokeAsService, type ServiceInvokeRequest } from './lambda/invoke.js';
+export { allowsServiceInvoke, policyDocument, type ServiceInvocation } from './lambda/policy.js';
+
+export interface LambdaServiceOptions {
+  registry: FunctionRegistry;
+  runtime: FunctionRuntime;
+  /**
+   * Receives the CloudTrail-shaped event of each successful TagResource, UntagResource,
+   * AddPermission and RemovePermission, for the default bus of the function's account.
+   */
+  onApiCall?: (event: BusEvent) => void | Promise<void>;
+  /** Failures nobody awaits: event (asynchronous) invocations, onApiCall. */
+  onBackgroundError?: (error: unknown) => void;
+  /** How long an Inactive function stays Pending after an invocation wakes it. Default 2000 ms. */
+  inactiveRecoveryMs?: number;
+  /** Base delay between retries of an event invocation. Default 1000 ms. */
+  asyncRetryDelayMs?: number;
+}
+
+/**
+ * The emulated Lambda API (rest-json, signing name lambda): GetFunction, GetFunctionConfiguration,
+ * ListFunctions, GetPolicy, AddPermission, RemovePermission, Invoke, ListTags, TagResource and
+ * UntagResource, with Lambda's paths, status codes, shapes and errors. Callers act in their own
+ * account unless a function's resource policy lets another account in.
+ *
+ * @example
+ * const lambda = createLambdaService({ registry, runtime, onApiCall: (event) => bus.put(event) });
+ * await startAwsServer({ services: [lambda, …], identity });
+ */
+export function createLambdaService(options: LambdaServiceOptions): EmulatedService {
+  const state = {
+    registry: options.registry,
+    runtime: options.runtime,
+    revisions: new WeakMap(),
+    asyncRetryDelayMs: options.asyncRetryDelayMs ?? 1000,
+    ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
+    ...(options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {}),
+    ...(options.inactiveRecoveryMs !== undefined ? { inactiveRecoveryMs: options.inactiveRecoveryMs } : {}),
+  };
+  return {
+    signingName: 'lambda',
+    protocol: 'rest-json',
+    async handle(request: AwsRequest): Promise<AwsResponse> {
+      const matched = route(request.method, request.path);
+      try {
+        if (!matched) {
+          throw new AwsServiceError(
+            400,
+            'UnknownOperationException',
+            `The local Lambda emulation does not serve ${request.method} ${request.path}. It serves: ${SERVED_OPERATIONS.join('; ')}.`,
+          );
+        }
+        return await OPERATIONS[matched.operation](state, request, matched);
+      } catch (error) {
+        if (error instanceof TooManyRequestsError) return throttled(error);
+        if (error instanceof AwsServiceError) return errorResponse(error, 'rest-json');
+        throw error;
+      }
+    },
+  };
+}
+
+// Lambda's 429 carries the reason in the body and Retry-After in a header.
+function throttled(error: TooManyRequestsError): AwsResponse {
+  const response = errorResponse(error, 'rest-json');
+  return {
+    ...response,
+    headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) },
+    body: JSON.stringify({ ...JSON.parse(response.body ?? '{}'), Reason: error.reason }),
+  };
+}

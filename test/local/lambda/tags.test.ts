@@ -1,0 +1,100 @@
+import {
+  type LambdaClient,
+  ListTagsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arnOf, HUB, type LambdaStack, REGION, SPOKE, startLambdaStack } from './support.js';
+
+describe('lambda service tags', () => {
+  let stack: LambdaStack;
+  let hub: LambdaClient;
+
+  beforeAll(async () => {
+    stack = await startLambdaStack();
+    hub = stack.client(HUB);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  describe('TagResource', () => {
+    it('adds tags, answers 204 and emits the CloudTrail event a registration starts from', async () => {
+      const tags = { 'appflow:connector-label': 'original-owner', team: 'sales' };
+      const answer = await hub.send(
+        new TagResourceCommand({ Resource: arnOf('original-owner'), Tags: tags }),
+      );
+      expect(answer.$metadata.httpStatusCode).toBe(204);
+      expect((await hub.send(new ListTagsCommand({ Resource: arnOf('original-owner') }))).Tags).toEqual(tags);
+
+      await new Promise((resolve) => setImmediate(resolve));
+      const event = stack.events.find(
+        (e) => (e.detail as { eventName: string }).eventName === 'TagResource20170331v2',
+      );
+      expect(event).toMatchObject({
+        version: '0',
+        source: 'aws.lambda',
+        'detail-type': 'AWS API Call via CloudTrail',
+        account: HUB,
+        region: REGION,
+        resources: [],
+        detail: {
+          eventSource: 'lambda.amazonaws.com',
+          eventName: 'TagResource20170331v2',
+          awsRegion: REGION,
+          recipientAccountId: HUB,
+          requestParameters: { resource: arnOf('original-owner'), tags },
+          responseElements: null,
+          userIdentity: { type: 'Root', accountId: HUB, accessKeyId: HUB },
+        },
+      });
+      expect(event?.detail).not.toHaveProperty('errorCode');
+    });
+
+    it('refuses a reserved aws: key', async () => {
+      await expect(
+        hub.send(
+          new TagResourceCommand({ Resource: arnOf('untagged-function'), Tags: { 'aws:owner': 'me' } }),
+        ),
+      ).rejects.toThrow(expect.objectContaining({ name: 'InvalidParameterValueException' }));
+    });
+
+    it("refuses to tag another account's function and emits nothing", async () => {
+      const before = stack.events.length;
+      await expect(
+        stack
+          .client(SPOKE)
+          .send(new TagResourceCommand({ Resource: arnOf('untagged-function'), Tags: { a: 'b' } })),
+      ).rejects.toThrow(
+        expect.objectContaining({
+          name: 'AccessDeniedException',
+          message: expect.stringContaining('lambda:TagResource'),
+        }),
+      );
+      expect(stack.events).toHaveLength(before);
+    });
+  });
+
+  describe('UntagResource', () => {
+    it('removes the keys given', async () => {
+      await hub.send(
+        new UntagResourceCommand({
+          Resource: arnOf('healthy-connector'),
+          TagKeys: ['appflow:connector-description'],
+        }),
+      );
+      const answer = await hub.send(new ListTagsCommand({ Resource: arnOf('healthy-connector') }));
+      expect(answer.Tags).toEqual({ 'appflow:connector-label': 'healthy-connector' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(stack.events.at(-1)?.detail).toMatchObject({
+        eventName: 'UntagResource20170331v2',
+        requestParameters: {
+          resource: arnOf('healthy-connector'),
+          tagKeys: ['appflow:connector-description'],
+        },
+      });
+    });
+  });
+});
