@@ -1,0 +1,329 @@
+import { AwsServiceError } from '../../http/errors.js';
+import type { Caller, DeployedFunction, FunctionRegistry, FunctionRuntime } from '../../types.js';
+import { type ConnectorConfiguration, describeConnector } from './connector.js';
+import { allowsServiceInvoke } from './policy.js';
+import type { DescribeInput, ListInput, RegisterInput, UnregisterInput, UpdateInput } from './requests.js';
+import { connectorConfiguration, connectorDetail } from './shapes.js';
+import type { ConnectorStore } from './store.js';
+
+/**
+ * The connector operations of AppFlow, in one account and Region (the caller's account, the
+ * Region of the request's scope).
+ */
+
+export const APPFLOW_PRINCIPAL = 'appflow.amazonaws.com';
+
+/** A change AppFlow applied, for tests and benchmarks. */
+export interface RegistrationEvent {
+  operation: 'RegisterConnector' | 'UpdateConnectorRegistration' | 'UnregisterConnector';
+  accountId: string;
+  region: string;
+  label: string;
+  connectorArn: string;
+  lambdaArn?: string;
+  callerArn: string;
+  clientToken?: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+export interface OperationDeps {
+  functions: FunctionRegistry;
+  runtime: FunctionRuntime;
+  store: ConnectorStore;
+  now: () => number;
+  connectorTimeoutMs: number;
+  events: RegistrationEvent[];
+  /** Called each time AppFlow invokes a connector. */
+  onConnectorInvoke: () => void;
+}
+
+export interface Where {
+  accountId: string;
+  region: string;
+  caller: Caller;
+}
+
+/** An answer, and whether it changed AppFlow's state (a replayed clientToken does not). */
+export interface Outcome {
+  answer: Record<string, unknown>;
+  changed: boolean;
+}
+
+const LAMBDA_FUNCTION_ARN =
+  /^arn:aws:lambda:([a-z0-9-]+):(\d{12}):function:[A-Za-z0-9_-]{1,64}(?::[$A-Za-z0-9_-]{1,128})?$/;
+
+export function createOperations(deps: OperationDeps) {
+  const inFlight = new Map<string, Promise<Outcome>>();
+
+  /**
+   * Runs `apply` once per clientToken: the same token with the same parameters answers the first
+   * answer again without applying anything. The same token with other parameters is refused with
+   * ValidationException. AWS documents only that "an error occurs"; ValidationException ("invalid
+   * parameters") is chosen over ConflictException because the registrar reconciles on
+   * ConflictException, and a reused token is a bug to alert on, not a label to reconcile.
+   */
+  const idempotent = async (
+    operation: string,
+    where: Where,
+    token: string | undefined,
+    parameters: unknown,
+    apply: () => Promise<Outcome>,
+  ): Promise<Outcome> => {
+    if (token === undefined) return apply();
+    const scope = `${operation}|${where.accountId}|${where.region}`;
+    const key = `${scope}|${token}`;
+    const fingerprint = JSON.stringify(parameters);
+    for (let running = inFlight.get(key); running; running = inFlight.get(key))
+      await running.catch(() => undefined);
+    const previous = deps.store.token(scope, token);
+    if (previous) {
+      if (previous.parameters === fingerprint) return { answer: previous.answer, changed: false };
+      throw new AwsServiceError(
+        400,
+        'ValidationException',
+        `The clientToken ${token} was already used with different parameters in the last 8 hours. Use a new clientToken for a different ${operation} request.`,
+      );
+    }
+    const run = apply();
+    inFlight.set(key, run);
+    try {
+      const outcome = await run;
+      deps.store.rememberToken(scope, token, fingerprint, outcome.answer);
+      return outcome;
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  /** Finds the function and invokes it as AppFlow, checking its resource policy first. */
+  const readConnector = async (
+    lambdaArn: string,
+    where: Where,
+    connectorArn: string,
+  ): Promise<ConnectorConfiguration> => {
+    const fn = findFunction(deps.functions, lambdaArn);
+    if (!allowsServiceInvoke(fn.policy, invokeBy(where, fn, connectorArn))) {
+      throw new AwsServiceError(
+        403,
+        'AccessDeniedException',
+        `Amazon AppFlow is not authorized to invoke Lambda function ${fn.arn}: no statement of its resource policy lets ${APPFLOW_PRINCIPAL} call lambda:InvokeFunction for source account ${where.accountId} and source ARN ${connectorArn}. Grant it with: aws lambda add-permission --function-name ${fn.arn} --statement-id AppFlowConnectorInvoke --action lambda:InvokeFunction --principal ${APPFLOW_PRINCIPAL} --source-account ${where.accountId} --source-arn 'arn:aws:appflow:${where.region}:${where.accountId}:*'`,
+      );
+    }
+    deps.onConnectorInvoke();
+    return describeConnector(deps.runtime, fn, { timeoutMs: deps.connectorTimeoutMs });
+  };
+
+  const ensureLabelFree = (where: Where, label: string): void => {
+    if (deps.store.get(where.accountId, where.region, label)) {
+      throw new AwsServiceError(
+        409,
+        'ConflictException',
+        `A connector with label ${label} is already registered in account ${where.accountId} in ${where.region}. Update it with UpdateConnectorRegistration, or unregister it first.`,
+      );
+    }
+  };
+
+  const existing = (where: Where, label: string) => {
+    const registration = deps.store.get(where.accountId, where.region, label);
+    if (!registration) {
+      throw new AwsServiceError(
+        404,
+        'ResourceNotFoundException',
+        `No connector with label ${label} is registered in account ${where.accountId} in ${where.region}.`,
+      );
+    }
+    return registration;
+  };
+
+  const record = (event: Omit<RegistrationEvent, 'at' | 'callerArn'>, where: Where): void => {
+    deps.events.push({
+      ...event,
+      callerArn: where.caller.principalArn,
+      at: new Date(deps.now()).toISOString(),
+    });
+  };
+
+  return {
+    RegisterConnector: (input: RegisterInput, where: Where): Promise<Outcome> =>
+      idempotent(
+        'RegisterConnector',
+        where,
+        input.clientToken,
+        [input.connectorLabel, input.description ?? null, input.lambdaArn],
+        async () => {
+          ensureLabelFree(where, input.connectorLabel);
+          const connectorArn = connectorArnOf(where, input.connectorLabel);
+          const configuration = await readConnector(input.lambdaArn, where, connectorArn);
+          // Another registration of the label may have finished while the connector answered.
+          ensureLabelFree(where, input.connectorLabel);
+          deps.store.put({
+            accountId: where.accountId,
+            region: where.region,
+            label: input.connectorLabel,
+            connectorArn,
+            lambdaArn: input.lambdaArn,
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            registeredAt: deps.now(),
+            registeredBy: where.caller.principalArn,
+            configuration,
+          });
+          record(
+            {
+              operation: 'RegisterConnector',
+              ...eventOf(where, input.connectorLabel, connectorArn, input.lambdaArn, input.clientToken),
+            },
+            where,
+          );
+          return { answer: { connectorArn }, changed: true };
+        },
+      ),
+
+    UpdateConnectorRegistration: (input: UpdateInput, where: Where): Promise<Outcome> =>
+      idempotent(
+        'UpdateConnectorRegistration',
+        where,
+        input.clientToken,
+        [input.connectorLabel, input.description ?? null, input.lambdaArn ?? null],
+        async () => {
+          const before = existing(where, input.connectorLabel);
+          const lambdaArn = input.lambdaArn ?? before.lambdaArn;
+          const configuration = await readConnector(lambdaArn, where, before.connectorArn);
+          const current = existing(where, input.connectorLabel);
+          deps.store.put({
+            ...current,
+            lambdaArn,
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            configuration,
+          });
+          record(
+            {
+              operation: 'UpdateConnectorRegistration',
+              ...eventOf(where, input.connectorLabel, current.connectorArn, lambdaArn, input.clientToken),
+            },
+            where,
+          );
+          return { answer: { connectorArn: current.connectorArn }, changed: true };
+        },
+      ),
+
+    // forceDelete only matters when flows use the connector, and the emulation has no flows.
+    UnregisterConnector: async (input: UnregisterInput, where: Where): Promise<Outcome> => {
+      const registration = existing(where, input.connectorLabel);
+      deps.store.delete(where.accountId, where.region, input.connectorLabel);
+      record(
+        {
+          operation: 'UnregisterConnector',
+          ...eventOf(where, input.connectorLabel, registration.connectorArn, registration.lambdaArn),
+        },
+        where,
+      );
+      return { answer: {}, changed: true };
+    },
+
+    DescribeConnector: async (input: DescribeInput, where: Where): Promise<Outcome> => {
+      if (input.connectorType !== 'CustomConnector') {
+        throw new AwsServiceError(
+          400,
+          'ValidationException',
+          `The local AppFlow emulation describes custom connectors only; got connectorType ${input.connectorType}. Use CustomConnector with a connectorLabel.`,
+        );
+      }
+      if (input.connectorLabel === undefined) {
+        throw new AwsServiceError(
+          400,
+          'ValidationException',
+          'connectorLabel is required when connectorType is CustomConnector.',
+        );
+      }
+      return {
+        answer: { connectorConfiguration: connectorConfiguration(existing(where, input.connectorLabel)) },
+        changed: false,
+      };
+    },
+
+    ListConnectors: async (input: ListInput, where: Where): Promise<Outcome> => {
+      const all = deps.store.list(where.accountId, where.region);
+      const after = input.nextToken === undefined ? undefined : readNextToken(input.nextToken, where);
+      const start = after === undefined ? 0 : all.findIndex((registration) => registration.label > after);
+      const page = start < 0 ? [] : all.slice(start, start + input.maxResults);
+      const last = page.at(-1);
+      const more = last !== undefined && all.some((registration) => registration.label > last.label);
+      return {
+        answer: {
+          connectors: page.map(connectorDetail),
+          ...(more && last ? { nextToken: writeNextToken(last.label, where) } : {}),
+        },
+        changed: false,
+      };
+    },
+  };
+}
+
+/** arn:aws:appflow:<region>:<account>:connector/<label>, the resource type IAM documents for connectors. */
+export function connectorArnOf(where: { accountId: string; region: string }, label: string): string {
+  return `arn:aws:appflow:${where.region}:${where.accountId}:connector/${label}`;
+}
+
+function findFunction(functions: FunctionRegistry, lambdaArn: string): DeployedFunction {
+  const match = LAMBDA_FUNCTION_ARN.exec(lambdaArn);
+  if (!match) {
+    throw new AwsServiceError(
+      400,
+      'ValidationException',
+      `${lambdaArn} is not a Lambda function ARN; expected arn:aws:lambda:<region>:<account>:function:<name>.`,
+    );
+  }
+  const fn = functions.get(match[2] as string, match[1] as string, lambdaArn);
+  if (!fn) {
+    throw new AwsServiceError(
+      404,
+      'ResourceNotFoundException',
+      `Lambda function ${lambdaArn} does not exist. Deploy the connector function before registering it.`,
+    );
+  }
+  return fn;
+}
+
+function invokeBy(where: Where, fn: DeployedFunction, connectorArn: string) {
+  return {
+    servicePrincipal: APPFLOW_PRINCIPAL,
+    functionArn: fn.arn,
+    context: { 'aws:SourceAccount': where.accountId, 'aws:SourceArn': connectorArn },
+  };
+}
+
+function eventOf(where: Where, label: string, connectorArn: string, lambdaArn: string, clientToken?: string) {
+  return {
+    accountId: where.accountId,
+    region: where.region,
+    label,
+    connectorArn,
+    lambdaArn,
+    ...(clientToken !== undefined ? { clientToken } : {}),
+  };
+}
+
+// Opaque to callers; bound to the account and Region it was issued for.
+function writeNextToken(label: string, where: Where): string {
+  return Buffer.from(JSON.stringify({ a: where.accountId, r: where.region, l: label })).toString('base64url');
+}
+
+function readNextToken(token: string, where: Where): string {
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      a?: unknown;
+      r?: unknown;
+      l?: unknown;
+    };
+    if (decoded.a === where.accountId && decoded.r === where.region && typeof decoded.l === 'string')
+      return decoded.l;
+  } catch {
+    // Falls through to the refusal.
+  }
+  throw new AwsServiceError(
+    400,
+    'ValidationException',
+    'Invalid nextToken. Pass the nextToken of the previous ListConnectors answer unchanged, or omit it to start over.',
+  );
+}

@@ -1,0 +1,153 @@
+import { ConnectorType } from '@aws-sdk/client-appflow';
+import { AwsServiceError } from '../../http/errors.js';
+import { ConstraintCheck } from '../../http/validation.js';
+
+/**
+ * The inputs of the connector operations, read from their JSON bodies and checked against the
+ * AppFlow service model's traits (lengths, patterns, enums), with AWS's validation messages.
+ * A JSON value of the wrong type is a SerializationException, as AWS's deserializer answers.
+ */
+
+// The model's patterns (reference/appflow.md).
+const LABEL = { max: 256, pattern: '[a-zA-Z0-9][\\w!@#.-]+' };
+const DESCRIPTION = { max: 1024, pattern: '[\\s\\w/!@#+=.-]*' };
+const LAMBDA_ARN = { max: 512, pattern: 'arn:aws:.*:.*:[0-9]+:.*' };
+const CLIENT_TOKEN = { min: 1, max: 256, pattern: '[ -~]+' };
+const NEXT_TOKEN = { max: 2048, pattern: '\\S+' };
+
+export interface RegisterInput {
+  connectorLabel: string;
+  description?: string;
+  lambdaArn: string;
+  clientToken?: string;
+}
+
+export interface UpdateInput {
+  connectorLabel: string;
+  description?: string;
+  lambdaArn?: string;
+  clientToken?: string;
+}
+
+export interface UnregisterInput {
+  connectorLabel: string;
+  forceDelete: boolean;
+}
+
+export interface DescribeInput {
+  connectorType: string;
+  connectorLabel?: string;
+}
+
+export interface ListInput {
+  maxResults: number;
+  nextToken?: string;
+}
+
+export function readRegister(body: Record<string, unknown>): RegisterInput {
+  const check = new ConstraintCheck();
+  const connectorLabel = optionalString(body, 'connectorLabel');
+  const description = optionalString(body, 'description');
+  const provisioningType = optionalString(body, 'connectorProvisioningType');
+  const lambdaArn = lambdaArnOf(body, check);
+  const clientToken = optionalString(body, 'clientToken');
+  check.string('connectorLabel', connectorLabel, { required: true, ...LABEL });
+  check.string('description', description, DESCRIPTION);
+  check.string('connectorProvisioningType', provisioningType, { required: true, enum: ['LAMBDA'] });
+  check.string('clientToken', clientToken, CLIENT_TOKEN);
+  check.throwIfAny('ValidationException');
+  return withOptional(
+    { connectorLabel: connectorLabel as string, lambdaArn: lambdaArn as string },
+    { description, clientToken },
+  );
+}
+
+export function readUpdate(body: Record<string, unknown>): UpdateInput {
+  const check = new ConstraintCheck();
+  const connectorLabel = optionalString(body, 'connectorLabel');
+  const description = optionalString(body, 'description');
+  const lambdaArn = body.connectorProvisioningConfig === undefined ? undefined : lambdaArnOf(body, check);
+  const clientToken = optionalString(body, 'clientToken');
+  check.string('connectorLabel', connectorLabel, { required: true, ...LABEL });
+  check.string('description', description, DESCRIPTION);
+  check.string('clientToken', clientToken, CLIENT_TOKEN);
+  check.throwIfAny('ValidationException');
+  return withOptional({ connectorLabel: connectorLabel as string }, { description, lambdaArn, clientToken });
+}
+
+export function readUnregister(body: Record<string, unknown>): UnregisterInput {
+  const check = new ConstraintCheck();
+  const connectorLabel = optionalString(body, 'connectorLabel');
+  const forceDelete = body.forceDelete;
+  if (forceDelete !== undefined && typeof forceDelete !== 'boolean')
+    throw wrongType('forceDelete', 'a boolean');
+  check.string('connectorLabel', connectorLabel, { required: true, ...LABEL });
+  check.throwIfAny('ValidationException');
+  return { connectorLabel: connectorLabel as string, forceDelete: forceDelete === true };
+}
+
+export function readDescribe(body: Record<string, unknown>): DescribeInput {
+  const check = new ConstraintCheck();
+  const connectorType = optionalString(body, 'connectorType');
+  const connectorLabel = optionalString(body, 'connectorLabel');
+  check.string('connectorType', connectorType, { required: true, enum: Object.values(ConnectorType) });
+  check.string('connectorLabel', connectorLabel, LABEL);
+  check.throwIfAny('ValidationException');
+  return withOptional({ connectorType: connectorType as string }, { connectorLabel });
+}
+
+export function readList(body: Record<string, unknown>): ListInput {
+  const check = new ConstraintCheck();
+  const maxResults = body.maxResults;
+  if (maxResults !== undefined && (typeof maxResults !== 'number' || !Number.isInteger(maxResults))) {
+    throw wrongType('maxResults', 'an integer');
+  }
+  const nextToken = optionalString(body, 'nextToken');
+  check.range('maxResults', maxResults as number | undefined, 1, 100);
+  check.string('nextToken', nextToken, NEXT_TOKEN);
+  check.throwIfAny('ValidationException');
+  return withOptional({ maxResults: (maxResults as number | undefined) ?? 20 }, { nextToken });
+}
+
+/** connectorProvisioningConfig.lambda.lambdaArn, with its constraints recorded on `check`. */
+function lambdaArnOf(body: Record<string, unknown>, check: ConstraintCheck): string | undefined {
+  const config = body.connectorProvisioningConfig;
+  if (config === undefined) {
+    check.null('connectorProvisioningConfig');
+    return undefined;
+  }
+  if (!isObject(config)) throw wrongType('connectorProvisioningConfig', 'a structure');
+  const lambda = config.lambda;
+  if (lambda === undefined) {
+    check.null('connectorProvisioningConfig.lambda');
+    return undefined;
+  }
+  if (!isObject(lambda)) throw wrongType('connectorProvisioningConfig.lambda', 'a structure');
+  const lambdaArn = optionalString(lambda, 'lambdaArn', 'connectorProvisioningConfig.lambda.lambdaArn');
+  check.string('connectorProvisioningConfig.lambda.lambdaArn', lambdaArn, { required: true, ...LAMBDA_ARN });
+  return lambdaArn;
+}
+
+function optionalString(body: Record<string, unknown>, name: string, member = name): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw wrongType(member, 'a string');
+  return value;
+}
+
+function wrongType(member: string, expected: string): AwsServiceError {
+  return new AwsServiceError(400, 'SerializationException', `Expected ${expected} for ${member}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withOptional<T extends object, O extends Record<string, unknown>>(
+  required: T,
+  optional: O,
+): T & Partial<O> {
+  const result: Record<string, unknown> = { ...(required as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) result[key] = value;
+  return result as T & Partial<O>;
+}

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { AwsServiceError } from '../http/errors.js';
+import { escapeXml, queryResponse } from '../http/protocols.js';
+import { ConstraintCheck } from '../http/validation.js';
+import type { AwsRequest, Caller, EmulatedService, IdentityRegistry } from '../types.js';
+import type { AccountSpec } from '../world/schema.js';
+
+/**
+ * The emulated STS (query protocol): GetCallerIdentity, and AssumeRole into the spoke roles of the
+ * world with the checks the spoke template's trust policy makes (trusted principal, organization,
+ * ExternalId). Refusals carry AWS's exact message; why it refused goes to `assumeRoleLog`.
+ */
+
+export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const VERSION = '2011-06-15';
+/** IAM's default MaxSessionDuration of a role, and the cap on role chaining. */
+const MAX_SESSION_SECONDS = 3600;
+
+/** One AssumeRole call, as tests and benchmarks inspect them. */
+export interface AssumeRoleLogEntry {
+  at: string;
+  callerArn: string;
+  callerAccountId: string;
+  roleArn: string;
+  roleSessionName: string;
+  allowed: boolean;
+  /** Why it was refused (the caller only sees AccessDenied). */
+  reason?: string;
+  /** The key issued when allowed. */
+  accessKeyId?: string;
+}
+
+export interface StsServiceOptions {
+  identity: IdentityRegistry;
+  /** The accounts of the world (a LoadedWorld's). Read at each call, so tests may change them. */
+  accounts: readonly Pick<AccountSpec, 'accountId' | 'inOrganization' | 'spokeRole'>[];
+  /** Who a spoke role trusts when the world names nobody: the hub's registrar function roles. */
+  defaultTrustedPrincipalArns: readonly string[];
+  now?: () => number;
+}
+
+export interface StsService extends EmulatedService {
+  readonly assumeRoleLog: AssumeRoleLogEntry[];
+}
+
+/**
+ * Creates the STS service for the server.
+ *
+ * @example
+ * const sts = createStsService({ identity, accounts: world.accounts, defaultTrustedPrincipalArns: [registerRoleArn] });
+ */
+export function createStsService(options: StsServiceOptions): StsService {
+  const assumeRoleLog: AssumeRoleLogEntry[] = [];
+  const now = options.now ?? Date.now;
+
+  const handle = async (request: AwsRequest) => {
+    const params = new URLSearchParams(request.body);
+    for (const [name, value] of request.query) if (!params.has(name)) params.set(name, value);
+    const action = params.get('Action');
+    if (!action) throw new AwsServiceError(400, 'MissingAction', 'Missing Action');
+    const version = params.get('Version');
+    if (
+      (version !== null && version !== VERSION) ||
+      (action !== 'GetCallerIdentity' && action !== 'AssumeRole')
+    ) {
+      throw new AwsServiceError(
+        400,
+        'InvalidAction',
+        `Could not find operation ${action} for version ${version ?? VERSION}`,
+      );
+    }
+    if (action === 'GetCallerIdentity') return getCallerIdentity(request.caller);
+    return assumeRole(request.caller, params, { ...options, now, log: assumeRoleLog });
+  };
+
+  return { signingName: 'sts', protocol: 'query', handle, assumeRoleLog };
+}
+
+function getCallerIdentity(caller: Caller) {
+  return queryResponse(
+    'GetCallerIdentity',
+    `<Arn>${escapeXml(caller.principalArn)}</Arn><UserId>${escapeXml(userIdOf(caller))}</UserId><Account>${caller.accountId}</Account>`,
+    STS_NAMESPACE,
+  );
+}
+
+interface AssumeContext extends StsServiceOptions {
+  now: () => number;
+  log: AssumeRoleLogEntry[];
+}
+
+function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeContext) {
+  const roleArn = params.get('RoleArn');
+  const sessionName = params.get('RoleSessionName');
+  const externalId = params.get('ExternalId');
+  const durationText = params.get('DurationSeconds');
+  const duration = durationText === null ? undefined : Number(durationText);
+
+  const check = new ConstraintCheck();
+  check.string('roleArn', roleArn ?? undefined, { required: true, min: 20, max: 2048 });
+  check.string('roleSessionName', sessionName ?? undefined, {
+    required: true,
+    min: 2,
+    max: 64,
+    pattern: '[\\w+=,.@-]*',
+  });
+  check.string('externalId', externalId ?? undefined, { min: 2, max: 1224, pattern: '[\\w+=,.@:\\/-]*' });
+  if (duration !== undefined && !Number.isInteger(duration)) {
+    check.violation(String(durationText), 'durationSeconds', 'Member must be a whole number of seconds');
+  } else {
+    check.range('durationSeconds', duration, 900, 43200);
+  }
+  check.throwIfAny('ValidationError');
+  const role = parseRoleArn(roleArn as string);
+  if (!role) throw new AwsServiceError(400, 'ValidationError', `${roleArn} is invalid`);
+
+  const entry: AssumeRoleLogEntry = {
+    at: new Date(context.now()).toISOString(),
+    callerArn: caller.principalArn,
+    callerAccountId: caller.accountId,
+    roleArn: roleArn as string,
+    roleSessionName: sessionName as string,
+    allowed: false,
+  };
+  const refusal = whyRefused(caller, role, externalId, context);
+  if (refusal) {
+    context.log.push({ ...entry, reason: refusal });
+    throw new AwsServiceError(
+      403,
+      'AccessDenied',
+      `User: ${caller.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
+  }
+  if (duration !== undefined && duration > MAX_SESSION_SECONDS) {
+    context.log.push({ ...entry, reason: 'DurationSeconds over the role MaxSessionDuration' });
+    throw new AwsServiceError(
+      400,
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+  }
+
+  const assumedArn = `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`;
+  const credentials = context.identity.issue(
+    {
+      accountId: role.accountId,
+      principalArn: assumedArn,
+      roleArn: `arn:aws:iam::${role.accountId}:role/${role.name}`,
+      ...(caller.environmentId !== undefined ? { environmentId: caller.environmentId } : {}),
+    },
+    duration ?? MAX_SESSION_SECONDS,
+  );
+  context.log.push({ ...entry, allowed: true, accessKeyId: credentials.accessKeyId });
+  return queryResponse(
+    'AssumeRole',
+    `<AssumedRoleUser><AssumedRoleId>${escapeXml(`${roleIdOf(roleArn as string)}:${sessionName}`)}</AssumedRoleId><Arn>${escapeXml(assumedArn)}</Arn></AssumedRoleUser>` +
+      `<Credentials><AccessKeyId>${credentials.accessKeyId}</AccessKeyId><SecretAccessKey>${escapeXml(credentials.secretAccessKey)}</SecretAccessKey>` +
+      `<SessionToken>${escapeXml(credentials.sessionToken)}</SessionToken><Expiration>${credentials.expiration.replace(/\.\d{3}Z$/, 'Z')}</Expiration></Credentials>`,
+    STS_NAMESPACE,
+  );
+}
+
+/** Why the spoke role's trust policy would refuse this caller, or undefined when it allows it. */
+function whyRefused(
+  caller: Caller,
+  role: { accountId: string; name: string },
+  externalId: string | null,
+  context: AssumeContext,
+): string | undefined {
+  const account = context.accounts.find((candidate) => candidate.accountId === role.accountId);
+  const spokeRole = account?.spokeRole;
+  if (!spokeRole || spokeRole.name !== role.name) return `no role ${role.name} in account ${role.accountId}`;
+  const callerAccount = context.accounts.find((candidate) => candidate.accountId === caller.accountId);
+  if (!callerAccount || callerAccount.inOrganization === false) {
+    return `the caller's account ${caller.accountId} is not in the organization`;
+  }
+  const trusted = spokeRole.trustedPrincipalArns ?? context.defaultTrustedPrincipalArns;
+  const principal = caller.roleArn ?? caller.principalArn;
+  if (!trusted.includes(principal) && !trusted.includes(`arn:aws:iam::${caller.accountId}:root`)) {
+    return `${principal} is not among the principals the role trusts (${trusted.join(', ') || 'none'})`;
+  }
+  if (spokeRole.externalId !== undefined && externalId !== spokeRole.externalId) {
+    return externalId === null
+      ? 'the role requires an ExternalId and none was given'
+      : 'the ExternalId does not match';
+  }
+  return undefined;
+}
+
+function parseRoleArn(arn: string): { accountId: string; name: string } | undefined {
+  const match = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/.exec(arn);
+  return match ? { accountId: match[1] as string, name: match[2] as string } : undefined;
+}
+
+/** A stable role id (AROA…) per role ARN, as IAM gives every role one. */
+export function roleIdOf(roleArn: string): string {
+  const digest = createHash('sha256').update(roleArn).digest();
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let id = 'AROA';
+  for (let i = 0; i < 17; i++) id += alphabet[(digest[i] as number) % alphabet.length];
+  return id;
+}
+
+/** GetCallerIdentity's UserId: the account for root, AROA…:session for assumed roles. */
+function userIdOf(caller: Caller): string {
+  const assumed = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(caller.principalArn);
+  if (assumed) {
+    const roleArn = caller.roleArn ?? `arn:aws:iam::${assumed[1]}:role/${assumed[2]}`;
+    return `${roleIdOf(roleArn)}:${assumed[3]}`;
+  }
+  if (/:role\//.test(caller.principalArn)) return roleIdOf(caller.principalArn);
+  return caller.accountId;
+}
