@@ -1,0 +1,346 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Deployment, readDeployment } from './deploy/serverless.js';
+import { createFaults, type FaultConfig, type Faults } from './faults.js';
+import { startAwsServer } from './http/server.js';
+import { LocalIdentityRegistry } from './identity.js';
+import { createFunctionRuntime, type LocalFunctionRuntime } from './runtime/index.js';
+import { type AppFlowService, createAppFlowService } from './services/appflow.js';
+import { createEventsService, type EventsService } from './services/events.js';
+import { createLambdaService } from './services/lambda.js';
+import { createStatesService, type StatesService } from './services/states.js';
+import { createStsService, type StsService } from './services/sts.js';
+import type { Caller, FunctionRegistry } from './types.js';
+import { createFunctionRegistry } from './world/functions.js';
+import { type LoadedWorld, loadWorld } from './world/load.js';
+
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+
+export const DEFAULT_WORLD = join(ROOT, 'local/worlds/default.json');
+
+export interface StackOptions {
+  /** The world file (accounts, Regions, functions). Default local/worlds/default.json. */
+  worldPath?: string;
+  /** Port of the AWS endpoint on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Where DynamoDB keeps its data; without it, everything is in memory. */
+  dataDir?: string;
+  /** Fault injection; the seed defaults to 1. */
+  faults?: Partial<FaultConfig>;
+  /**
+   * Multiplies every retry wait of the state machine and EventBridge: 1 is AWS's timing, 0.01
+   * (what `registrar run` uses) turns a 64 s backoff into 0.64 s.
+   */
+  timeScale?: number;
+  stage?: string;
+  /** serverless.yml `--param`s; organizationId defaults to the world's. */
+  params?: Record<string, string>;
+  /** Environment variables added to the registrar's own functions (after serverless.yml's). */
+  functionEnvironment?: Record<string, string>;
+  /** Runtime limits (see local/runtime). */
+  runtime?: { maxEnvironments?: number; defaultConcurrency?: number; maxConcurrentInvocations?: number };
+  serverlessYml?: string;
+  /** Where `npm run build` wrote the bundles. Default .build. */
+  buildDir?: string;
+}
+
+/** The running local stack: one endpoint, the emulated services, and what the CLI and tests inspect. */
+export interface Stack {
+  endpoint: string;
+  world: LoadedWorld;
+  /** The hub as serverless.yml deploys it, one per hub Region. */
+  deployments: Deployment[];
+  identity: LocalIdentityRegistry;
+  registry: FunctionRegistry;
+  runtime: LocalFunctionRuntime;
+  faults: Faults;
+  appflow: AppFlowService;
+  events: EventsService;
+  states: StatesService;
+  sts: StsService;
+  /** The deployment of the hub in a Region. */
+  hubIn(region: string): Deployment;
+  /**
+   * SDK client settings for a caller: the account's administrator, or (awsService) the stand-in for
+   * an AWS service of that account, the only caller whose PutEvents may use an aws.* source.
+   */
+  clientConfig(
+    accountId: string,
+    region: string,
+    options?: { awsService?: boolean },
+  ): {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  /** Resolves when no delivery and no execution is pending. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole hub on this machine: DynamoDB (dynalite), the AWS emulation on one loopback port,
+ * the registrar's bundles deployed from serverless.yml into the hub account and Regions of the world,
+ * and the world's connector functions. Needs `npm run build` first (the bundles that would ship).
+ *
+ * @example
+ * const stack = await startStack({ timeScale: 0.01 });
+ * const events = new EventBridgeClient(stack.clientConfig('222222222222', 'eu-west-1', { awsService: true }));
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const world = loadWorld(options.worldPath ?? DEFAULT_WORLD);
+  const hubAccountId = world.hub.accountId;
+  const timeScale = options.timeScale ?? 1;
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  try {
+    const dynamo = await startDynalite(options.dataDir);
+    cleanups.push(dynamo.close);
+
+    const deployments = await Promise.all(
+      world.hub.regions.map((region) =>
+        readDeployment({
+          serverlessYml: options.serverlessYml ?? join(ROOT, 'serverless.yml'),
+          hubAccountId,
+          region,
+          stage: options.stage ?? 'dev',
+          params: { organizationId: world.organizationId, ...options.params },
+          ...(options.buildDir ? { buildDir: options.buildDir } : {}),
+        }),
+      ),
+    );
+
+    const identity = new LocalIdentityRegistry(hubAccountId);
+    const registry = createFunctionRegistry(world);
+    deployRegistrarFunctions(registry, deployments, options.functionEnvironment ?? {});
+
+    let endpoint = '';
+    const runtime = createFunctionRuntime({
+      registry,
+      identity,
+      endpointUrl: () => endpoint,
+      baseEnvironment: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      ...options.runtime,
+    });
+    cleanups.push(() => runtime.close());
+
+    const faults = createFaults({ seed: 1, ...options.faults });
+    const registrarRoles = [...new Set(deployments.flatMap((d) => d.functions.map((fn) => fn.roleArn)))];
+    const sts = createStsService({
+      identity,
+      accounts: world.accounts,
+      defaultTrustedPrincipalArns: registrarRoles,
+    });
+    const appflow = createAppFlowService({ functions: registry, runtime, faults, accounts: world.accounts });
+
+    // EventBridge and Step Functions call each other: each is handed the other lazily.
+    let events: EventsService | undefined;
+    const states = createStatesService({
+      deployments,
+      runtime,
+      events: {
+        putEvents: (caller, region, entries) => requireValue(events).putEvents(caller, region, entries),
+      },
+      timeScale,
+    });
+    cleanups.push(() => states.close());
+    events = createEventsService({ world, deployments, executions: states, timeScale });
+    cleanups.push(() => requireValue(events).close());
+
+    const lambda = createLambdaService({
+      registry,
+      runtime,
+      // Tag changes made through the emulated Lambda API reach the account's default bus as
+      // CloudTrail would deliver them, so `aws lambda tag-resource` starts a registration.
+      onApiCall: async (event) => {
+        await requireValue(events).putEvents(awsServiceCaller(event.account), event.region, [
+          {
+            Source: event.source,
+            DetailType: event['detail-type'],
+            Detail: JSON.stringify(event.detail),
+            Resources: event.resources,
+            Time: new Date(event.time),
+          },
+        ]);
+      },
+    });
+
+    const server = await startAwsServer({
+      services: [sts, appflow, lambda, events, states],
+      identity,
+      port: options.port ?? 0,
+      proxies: { dynamodb: { port: dynamo.port } },
+    });
+    endpoint = server.endpoint;
+    cleanups.push(() => server.close());
+
+    await createTables(dynamo.endpoint, deployments);
+
+    const stack: Stack = {
+      endpoint,
+      world,
+      deployments,
+      identity,
+      registry,
+      runtime,
+      faults,
+      appflow,
+      events,
+      states,
+      sts,
+      hubIn: (region) => {
+        const deployment = deployments.find((d) => d.region === region);
+        if (!deployment)
+          throw new Error(
+            `The hub is not deployed in ${region}; the world's hub Regions are ${world.hub.regions.join(', ')}.`,
+          );
+        return deployment;
+      },
+      clientConfig: (accountId, region, { awsService = false } = {}) => ({
+        endpoint,
+        region,
+        credentials: {
+          accessKeyId: awsService ? `LOCALAWSSERVICE${accountId}` : accountId,
+          secretAccessKey: 'local',
+        },
+      }),
+      idle: async () => {
+        // An execution may put events that start executions: wait until both are quiet together.
+        for (;;) {
+          await requireValue(events).idle();
+          await states.idle();
+          const busy = states.executions({ status: 'RUNNING' }).length > 0;
+          if (!busy) return;
+        }
+      },
+      stop: async () => {
+        for (const cleanup of cleanups.reverse()) await cleanup();
+      },
+    };
+    return stack;
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The caller the Lambda service's CloudTrail stand-in puts events as. */
+function awsServiceCaller(accountId: string): Caller {
+  return { accountId, principalArn: `arn:aws:iam::${accountId}:root`, awsService: true };
+}
+
+function requireValue<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('The local stack is still starting.');
+  return value;
+}
+
+/** Adds the registrar's own bundles to the hub account, as `serverless deploy` would. */
+function deployRegistrarFunctions(
+  registry: FunctionRegistry,
+  deployments: readonly Deployment[],
+  extraEnvironment: Record<string, string>,
+): void {
+  const started = new Date();
+  for (const deployment of deployments) {
+    for (const fn of deployment.functions) {
+      if (!existsSync(fn.modulePath)) {
+        throw new Error(
+          `${fn.modulePath} is missing: run \`npm run build\` first (it bundles the functions the stack runs).`,
+        );
+      }
+      registry.add({
+        accountId: deployment.accountId,
+        region: deployment.region,
+        name: fn.name,
+        arn: fn.arn,
+        modulePath: fn.modulePath,
+        exportName: fn.exportName,
+        kind: 'registrar',
+        runtime: fn.runtime,
+        role: fn.roleArn,
+        handler: fn.handler,
+        tags: {},
+        state: 'Active',
+        lastUpdateStatus: 'Successful',
+        codeSha256: '',
+        codeSize: 0,
+        lastModified: started.toISOString().replace('Z', '+0000'),
+        timeoutSeconds: fn.timeoutSeconds,
+        memorySize: fn.memorySize,
+        environment: { ...fn.environment, ...extraEnvironment },
+        policy: [],
+        ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency }),
+      });
+    }
+  }
+}
+
+// dynalite ships no types; this is the part of its API the stack uses.
+type DynaliteFactory = (options: {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
+
+async function startDynalite(dataDir: string | undefined) {
+  const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+  let path: string | undefined;
+  if (dataDir) {
+    path = join(resolve(dataDir), 'dynamodb');
+    mkdirSync(path, { recursive: true });
+  }
+  const server = dynalite({
+    ...(path ? { path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ready());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+/** The tables of the deployment, with their key schema; an existing one (from --data) is kept. */
+async function createTables(endpoint: string, deployments: readonly Deployment[]): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const seen = new Set<string>();
+    for (const deployment of deployments) {
+      for (const table of deployment.tables) {
+        // dynalite has no Regions: one table serves every hub Region, as a global table would.
+        if (seen.has(table.name)) continue;
+        seen.add(table.name);
+        await client
+          .send(
+            new CreateTableCommand({
+              TableName: table.name,
+              KeySchema: table.keySchema,
+              AttributeDefinitions: table.attributeDefinitions,
+              BillingMode: 'PAY_PER_REQUEST',
+            }),
+          )
+          .catch((error: Error) => {
+            if (error.name !== 'ResourceInUseException') throw error;
+          });
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
