@@ -210,11 +210,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
       idle: async () => {
         // An execution may put events that start executions: wait until both are quiet together.
+        const bus = requireValue(events);
         for (;;) {
-          await requireValue(events).idle();
+          await bus.idle();
           await states.idle();
-          const busy = states.executions({ status: 'RUNNING' }).length > 0;
-          if (!busy) return;
+          const running = states.executions({ status: 'RUNNING' }).length > 0;
+          const pending = bus.deliveries().some((delivery) => delivery.status === 'pending');
+          if (!running && !pending) return;
         }
       },
       stop: async () => {

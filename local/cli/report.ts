@@ -1,0 +1,43 @@
+import type { RunReport } from './run.js';
+import { formatTable } from './table.js';
+
+/** The human-readable report of `registrar run`. */
+export function formatRunReport(report: RunReport): string {
+  const rows = report.results.map((result) => {
+    const { actual, expected } = result;
+    const outcome = actual.error ? `${actual.outcome} (${actual.error})` : actual.outcome;
+    const expectedText = expected.error ? `${expected.outcome} (${expected.error})` : expected.outcome;
+    return [
+      result.matches ? 'ok' : 'MISMATCH',
+      result.file.replace(/\.json$/, ''),
+      `${result.account}/${result.region}`,
+      actual.connectorLabel ?? '-',
+      result.matches ? outcome : `${outcome}, expected ${expectedText}`,
+      actual.action ?? '-',
+      String(actual.attempts),
+      String(result.ms),
+    ];
+  });
+  const table = formatTable(
+    ['', 'event', 'account/Region', 'connector label', 'outcome', 'action', 'attempts', 'ms'],
+    rows,
+  );
+
+  const published = report.published.map(({ event }) => {
+    const detail = event.detail as Record<string, unknown>;
+    const what =
+      event['detail-type'] === 'ConnectorRegistered'
+        ? `${detail.action} ${detail.connectorArn}`
+        : `${detail.error} ${detail.lambdaArn}`;
+    return `  ${event['detail-type'].padEnd(28)} ${event.account}/${event.region}  ${what}`;
+  });
+  const matched = report.results.filter((result) => result.matches).length;
+  return [
+    table,
+    '',
+    `Events the workflow published (${published.length}; ${report.alerts} sent to the alert topic):`,
+    ...published,
+    '',
+    `${matched} of ${report.results.length} events ended as their samples expect.`,
+  ].join('\n');
+}

@@ -1,0 +1,101 @@
+import { readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { loadSample, type Sample } from '../events/sample.js';
+import type { PublishedEvent } from '../services/events.js';
+import type { Stack } from '../stack.js';
+import { type EventOutcome, outcomeOf } from './outcomes.js';
+import { sendSample } from './send.js';
+
+const SAMPLES_DIR = resolve(new URL('../../events/samples', import.meta.url).pathname);
+
+/** One row of `registrar run`. */
+export interface RunResult {
+  file: string;
+  account: string;
+  region: string;
+  expected: Sample['expect'];
+  actual: Omit<EventOutcome, 'executions'> & { executionArns: string[] };
+  /** From PutEvents to the end of the last execution it started. */
+  ms: number;
+  matches: boolean;
+}
+
+export interface RunReport {
+  results: RunResult[];
+  /** The events the workflow published on the hub buses (ConnectorRegistered / …Failed). */
+  published: PublishedEvent[];
+  alerts: number;
+  ok: boolean;
+}
+
+/** Every sample of events/samples, sorted. */
+export function defaultSampleFiles(): string[] {
+  return readdirSync(SAMPLES_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(SAMPLES_DIR, name));
+}
+
+/**
+ * Sends the samples' events at the same moment through the stack's EventBridge, waits for every
+ * execution they start, and compares each outcome with the one the sample declares.
+ */
+export async function runSamples(stack: Stack, files: string[]): Promise<RunReport> {
+  const samples = await Promise.all(files.map(async (file) => ({ file, sample: await loadSample(file) })));
+  const sent = await Promise.all(
+    samples.map(async ({ file, sample }) => ({
+      file,
+      sample,
+      started: Date.now(),
+      delivery: await sendSample(stack, sample),
+    })),
+  );
+  await stack.idle();
+
+  const executions = stack.states.executions();
+  const results = sent.map(({ file, sample, started, delivery }): RunResult => {
+    const mine = executions.filter((execution) => triggerEventId(execution.input) === delivery.eventId);
+    const outcome: Omit<EventOutcome, 'executions'> = delivery.refusedWith
+      ? { outcome: 'refused', error: delivery.refusedWith, attempts: 0 }
+      : outcomeOf(mine);
+    const ended = Math.max(started, ...mine.map((execution) => execution.stopDate?.getTime() ?? started));
+    const matches =
+      outcome.outcome === sample.expect.outcome &&
+      (sample.expect.outcome !== 'failed' ||
+        sample.expect.error === undefined ||
+        sample.expect.error === outcome.error);
+    return {
+      file: basename(file),
+      account: sample.account,
+      region: sample.region,
+      expected: sample.expect,
+      actual: {
+        ...outcome,
+        ...(outcome.connectorLabel || !sample.expect.connectorLabel
+          ? {}
+          : { connectorLabel: sample.expect.connectorLabel }),
+        executionArns: mine.map((execution) => execution.executionArn),
+      },
+      ms: ended - started,
+      matches,
+    };
+  });
+
+  const published = stack.events
+    .publishedEvents()
+    .filter((event) => event.event.source === 'appflow.connector-registrar');
+  return {
+    results,
+    published,
+    alerts: stack.events.alerts().length,
+    ok: results.every((result) => result.matches),
+  };
+}
+
+function triggerEventId(input: string): string | undefined {
+  try {
+    return (JSON.parse(input) as { trigger?: { eventId?: string } }).trigger?.eventId;
+  } catch {
+    return undefined;
+  }
+}

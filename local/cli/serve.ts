@@ -1,0 +1,40 @@
+import { type StackOptions, startStack } from '../stack.js';
+
+/**
+ * `registrar serve`: starts the stack, prints how to reach it, and stops cleanly on Ctrl-C or
+ * SIGTERM. Resolves once stopped.
+ */
+export async function serve(options: StackOptions, progress: (message: string) => void): Promise<void> {
+  progress('starting the local stack');
+  const stack = await startStack(options);
+  const [region] = stack.world.hub.regions;
+  const lines = [
+    `endpoint: ${stack.endpoint}`,
+    '',
+    '# Point the AWS CLI or an SDK at it (the access key names the account you act as):',
+    `export AWS_ENDPOINT_URL=${stack.endpoint}`,
+    `export AWS_ACCESS_KEY_ID=${stack.world.hub.accountId}`,
+    'export AWS_SECRET_ACCESS_KEY=local',
+    `export AWS_REGION=${region}`,
+    '',
+    `# hub bus: ${stack.hubIn(region ?? '').eventBus.arn}`,
+    `# state machine: ${stack.hubIn(region ?? '').stateMachine.arn}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      progress(`${signal}: stopping`);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      stack.stop().then(resolve, (error: unknown) => {
+        progress(`stopped with an error: ${(error as Error).message}`);
+        resolve();
+      });
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
