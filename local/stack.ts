@@ -208,17 +208,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           secretAccessKey: 'local',
         },
       }),
-      idle: async () => {
-        // An execution may put events that start executions: wait until both are quiet together.
-        const bus = requireValue(events);
-        for (;;) {
-          await bus.idle();
-          await states.idle();
-          const running = states.executions({ status: 'RUNNING' }).length > 0;
-          const pending = bus.deliveries().some((delivery) => delivery.status === 'pending');
-          if (!running && !pending) return;
-        }
-      },
+      // An execution may put events that start executions: settle waits until both are quiet together.
+      idle: () => settle([requireValue(events), states]),
       stop: async () => {
         for (const cleanup of cleanups.reverse()) await cleanup();
       },

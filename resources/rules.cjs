@@ -30,19 +30,9 @@ const ALERT_INPUT_TRANSFORMER = {
     region: '$.detail.region',
     executionArn: '$.detail.executionArn',
   },
-  InputTemplate: JSON.stringify(
-    [
-      'An AppFlow custom connector could not be registered: <error>',
-      '',
-      'Connector label: <connectorLabel>',
-      'Function: <lambdaArn>',
-      'Account and Region: <accountId> <region>',
-      'Cause: <cause>',
-      'Execution: <executionArn>',
-      '',
-      'Fix the cause, then deploy the function again (or send a "Connector Lambda Deployed" event) to retry.',
-    ].join('\n'),
-  ),
+  // Every placeholder bare: EventBridge quotes and escapes a bare value, while one placed inside a
+  // string goes in raw, and a cause (JSON with quotes) would break the message.
+  InputTemplate: `{"alert": "An AppFlow custom connector could not be registered", "error": <error>, "connectorLabel": <connectorLabel>, "lambdaArn": <lambdaArn>, "accountId": <accountId>, "region": <region>, "executionArn": <executionArn>, "cause": <cause>, "whatToDo": "Fix the cause, then deploy the function again (or send a Connector Lambda Deployed event) to retry."}`,
 };
 
 /** Reads and checks every rule file; the order is the file names' for a stable template. */

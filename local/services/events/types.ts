@@ -1,0 +1,107 @@
+import type { BusEvent, Caller } from '../../types.js';
+
+/** One PutEvents entry as the API takes it (awsJson: Time is epoch seconds). */
+export interface PutEventsEntry {
+  Source?: string;
+  DetailType?: string;
+  /** JSON text of an object. */
+  Detail?: string;
+  Resources?: string[];
+  Time?: number | string | Date;
+  /** Name or ARN; default 'default'. */
+  EventBusName?: string;
+  TraceHeader?: string;
+}
+
+export interface PutEventsResultEntry {
+  EventId?: string;
+  ErrorCode?: string;
+  ErrorMessage?: string;
+}
+
+export interface PutEventsResult {
+  FailedEntryCount: number;
+  Entries: PutEventsResultEntry[];
+}
+
+/** Publishes on a bus in-process, as the caller: what the Step Functions putEvents integration calls. */
+export interface EventPublisher {
+  putEvents(caller: Caller, region: string, entries: PutEventsEntry[]): Promise<PutEventsResult>;
+}
+
+/**
+ * Starts an execution for a rule whose target is a state machine: the states service. It throws an
+ * AwsServiceError (StateMachineDoesNotExist, InvalidExecutionInput, throttling…) when AWS would.
+ */
+export interface ExecutionStarter {
+  startExecution(
+    request: { stateMachineArn: string; input?: string; name?: string },
+    caller: Caller,
+  ): Promise<{ executionArn: string; startDate: number }>;
+}
+
+/** A bus of an account and Region. */
+export interface BusRef {
+  accountId: string;
+  region: string;
+  name: string;
+  arn: string;
+}
+
+/** An event a bus accepted, kept for the CLI and tests. */
+export interface PublishedEvent {
+  bus: BusRef;
+  event: BusEvent;
+  /** ISO 8601, when the bus received it. */
+  receivedAt: string;
+  /** Who put it (principal ARN). */
+  putBy: string;
+  /** Rules whose pattern matched (names). */
+  matchedRules: string[];
+}
+
+/** A message a rule published to an SNS topic (the alert topic). */
+export interface AlertMessage {
+  topicArn: string;
+  /** The target input: the transformed text, or the event's JSON. */
+  message: string;
+  ruleName: string;
+  ruleArn: string;
+  eventId: string;
+  /** ISO 8601. */
+  publishedAt: string;
+}
+
+/** What happened to one event for one target of one rule. */
+export interface Delivery {
+  ruleName: string;
+  ruleArn: string;
+  targetId: string;
+  targetArn: string;
+  eventId: string;
+  status: 'pending' | 'delivered' | 'dead-lettered';
+  attempts: number;
+  /** For a state machine target: the execution it started. */
+  executionArn?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/**
+ * An event a rule could not deliver after its RetryPolicy (or at once, for errors EventBridge does not
+ * retry), with the attributes EventBridge sets on the dead-letter message.
+ */
+export interface DeadLetter {
+  /** The rule's DeadLetterConfig queue, when it has one. */
+  queueArn?: string;
+  ruleArn: string;
+  targetArn: string;
+  errorCode: string;
+  errorMessage: string;
+  /** Set when retries ran out (EXHAUSTED_RETRY_CONDITION): which RetryPolicy limit was reached. */
+  exhaustedRetryCondition?: 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';
+  attempts: number;
+  event: BusEvent;
+  /** ISO 8601. */
+  at: string;
+}

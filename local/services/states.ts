@@ -1,0 +1,429 @@
+import './states/polyfill.js';
+import { randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { DeployedStateMachine, Deployment } from '../deploy/serverless.js';
+import { AwsServiceError } from '../http/errors.js';
+import { parseJsonObject } from '../http/json-body.js';
+import { jsonResponse } from '../http/protocols.js';
+import type { AwsRequest, AwsResponse, Caller, EmulatedService, FunctionRuntime } from '../types.js';
+import type { EventPublisher, ExecutionStarter } from './events/types.js';
+import { allStates, type TaskResource, taskResource } from './states/definition.js';
+import {
+  type ExecutionRecord,
+  ExecutionRun,
+  type ExecutionStatus,
+  type PreparedMachine,
+} from './states/execution.js';
+import type { HistoryEvent } from './states/history.js';
+
+export type { ExecutionRecord, ExecutionStatus } from './states/execution.js';
+export type { HistoryEvent } from './states/history.js';
+
+/**
+ * The emulated Step Functions (awsJson 1.0, X-Amz-Target AWSStepFunctions.*) running the hub's state
+ * machines from serverless.yml with aws-local-stepfunctions: StartExecution (Standard semantics,
+ * idempotent on name + input while running), DescribeExecution, ListExecutions, GetExecutionHistory
+ * (the events Step Functions writes), StopExecution, DescribeStateMachine, ListStateMachines.
+ */
+
+export interface StatesServiceOptions {
+  /** readDeployment() of the hub, one per hub Region: their state machines are deployed. */
+  deployments: readonly Deployment[];
+  /** Runs the Lambda functions Task states call. */
+  runtime: FunctionRuntime;
+  /** EventBridge in-process, for arn:aws:states:::events:putEvents. */
+  events: EventPublisher;
+  /** Multiplies Retry waits (IntervalSeconds, backoff, MaxDelaySeconds): 0.01 for demos and tests, 1 = AWS. */
+  timeScale?: number;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface StatesService extends EmulatedService, ExecutionStarter {
+  /** The deployed state machines. */
+  stateMachines(): readonly DeployedStateMachine[];
+  /** An execution by ARN. */
+  execution(executionArn: string): ExecutionRecord | undefined;
+  /** Executions, newest first. */
+  executions(filter?: { stateMachineArn?: string; status?: ExecutionStatus }): ExecutionRecord[];
+  /** Resolves when the execution has ended. */
+  waitForExecution(executionArn: string): Promise<ExecutionRecord>;
+  /** Resolves when no execution is running (including ones started meanwhile). */
+  idle(): Promise<void>;
+  /** True while an execution runs. */
+  busy(): boolean;
+  /** Aborts every running execution. */
+  close(): Promise<void>;
+}
+
+const TARGET_PREFIX = 'AWSStepFunctions.';
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9-_]{1,80})$/;
+const EXECUTION_ARN =
+  /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:([A-Za-z0-9-_]{1,80}):(.{1,80})$/;
+/** Step Functions' name rule: no whitespace, brackets, wildcards, special or control characters. */
+const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]|\p{Cc}/u;
+const MAX_INPUT_BYTES = 262_144;
+const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/**
+ * Interpreters by definition text. Building one validates the definition with asl-validator, which
+ * takes hundreds of milliseconds; a StateMachine keeps no state between runs, so one is shared.
+ */
+const interpreters = new Map<string, StateMachine>();
+
+function interpreterFor(machine: DeployedStateMachine): StateMachine {
+  let interpreter = interpreters.get(machine.definitionString);
+  if (interpreter === undefined) {
+    interpreter = new StateMachine(
+      machine.definition as unknown as ConstructorParameters<typeof StateMachine>[0],
+    );
+    interpreters.set(machine.definitionString, interpreter);
+  }
+  return interpreter;
+}
+
+function prepare(machine: DeployedStateMachine, deployment: Deployment): PreparedMachine {
+  const states = allStates(machine.definition as { States?: Record<string, never> });
+  const tasks = new Map<string, TaskResource>();
+  const unsupported: string[] = [];
+  for (const [name, state] of states) {
+    if (state.Type !== 'Task') continue;
+    const resource = taskResource(state.Resource ?? '');
+    if (resource.kind === 'unsupported') unsupported.push(`${name} (${state.Resource})`);
+    else tasks.set(name, resource);
+  }
+  if (unsupported.length > 0) {
+    throw new Error(
+      `State machine ${machine.name}: the local stack runs Lambda functions, lambda:invoke and events:putEvents tasks only; these Task states use other resources: ${unsupported.join(', ')}.`,
+    );
+  }
+  return {
+    machine,
+    accountId: deployment.accountId,
+    region: deployment.region,
+    interpreter: interpreterFor(machine),
+    states,
+    tasks,
+  };
+}
+
+/**
+ * Creates the Step Functions service.
+ *
+ * @example
+ * const states = createStatesService({ deployments: [hub], runtime, events, timeScale: 0.01 });
+ */
+export function createStatesService(options: StatesServiceOptions): StatesService {
+  const now = options.now ?? (() => new Date());
+  const deps = {
+    runtime: options.runtime,
+    events: options.events,
+    timeScale: options.timeScale ?? 1,
+    now,
+    random: options.random ?? Math.random,
+  };
+  const machines = new Map<string, PreparedMachine>();
+  for (const deployment of options.deployments) {
+    for (const machine of deployment.stateMachines) machines.set(machine.arn, prepare(machine, deployment));
+  }
+  const runs = new Map<string, ExecutionRun>();
+  const startedAt = now().getTime() / 1000;
+
+  const machineFor = (stateMachineArn: unknown, caller: Caller): PreparedMachine => {
+    if (typeof stateMachineArn !== 'string' || !STATE_MACHINE_ARN.test(stateMachineArn)) {
+      throw new AwsServiceError(400, 'InvalidArn', `Invalid Arn: '${String(stateMachineArn)}'`);
+    }
+    const prepared = machines.get(stateMachineArn);
+    if (prepared !== undefined && prepared.accountId !== caller.accountId) {
+      throw new AwsServiceError(
+        400,
+        'AccessDeniedException',
+        `User: ${caller.principalArn} is not authorized to perform: states:StartExecution on resource: ${stateMachineArn} because no identity-based policy allows the states:StartExecution action`,
+      );
+    }
+    if (prepared === undefined) {
+      throw new AwsServiceError(
+        400,
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${stateMachineArn}'`,
+      );
+    }
+    return prepared;
+  };
+
+  const runFor = (executionArn: unknown, caller: Caller): ExecutionRun => {
+    const match = typeof executionArn === 'string' ? EXECUTION_ARN.exec(executionArn) : null;
+    if (match === null)
+      throw new AwsServiceError(400, 'InvalidArn', `Invalid Arn: '${String(executionArn)}'`);
+    if (match[2] !== caller.accountId) {
+      throw new AwsServiceError(
+        400,
+        'AccessDeniedException',
+        `User: ${caller.principalArn} is not authorized to access ${String(executionArn)}: it belongs to another account.`,
+      );
+    }
+    const run = runs.get(executionArn as string);
+    if (run === undefined) {
+      throw new AwsServiceError(400, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    }
+    return run;
+  };
+
+  const startExecution: StatesService['startExecution'] = async (request, caller) => {
+    const prepared = machineFor(request.stateMachineArn, caller);
+    const name = request.name ?? randomUUID();
+    if (name.length < 1 || name.length > 80) {
+      throw new AwsServiceError(
+        400,
+        'ValidationException',
+        `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must have length ${name.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 80'}`,
+      );
+    }
+    if (INVALID_NAME.test(name)) throw new AwsServiceError(400, 'InvalidName', `Invalid Name: '${name}'`);
+    const input = request.input ?? '{}';
+    if (Buffer.byteLength(input, 'utf8') > MAX_INPUT_BYTES) {
+      throw new AwsServiceError(
+        400,
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+      );
+    }
+    try {
+      JSON.parse(input);
+    } catch (error) {
+      throw new AwsServiceError(
+        400,
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+      );
+    }
+    const { machine } = prepared;
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = runs.get(executionArn);
+    if (existing !== undefined) {
+      // Standard workflows: the same name and input while running is the same call (idempotent).
+      if (existing.record.status === 'RUNNING' && existing.record.input === input) {
+        return { executionArn, startDate: existing.record.startDate.getTime() / 1000 };
+      }
+      throw new AwsServiceError(400, 'ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const run = new ExecutionRun(
+      prepared,
+      { executionArn, name, input, startedBy: caller.principalArn },
+      deps,
+    );
+    runs.set(executionArn, run);
+    return { executionArn, startDate: run.record.startDate.getTime() / 1000 };
+  };
+
+  const listExecutions = (filter: { stateMachineArn?: string; status?: ExecutionStatus } = {}) =>
+    [...runs.values()]
+      .map((run) => run.record)
+      .filter(
+        (record) =>
+          (filter.stateMachineArn === undefined || record.stateMachineArn === filter.stateMachineArn) &&
+          (filter.status === undefined || record.status === filter.status),
+      )
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+
+  const operations: Record<
+    string,
+    (request: AwsRequest, body: Record<string, unknown>) => Promise<unknown> | unknown
+  > = {
+    StartExecution: async (request, body) => {
+      const result = await startExecution(
+        {
+          stateMachineArn: body.stateMachineArn as string,
+          ...(typeof body.input === 'string' ? { input: body.input } : {}),
+          ...(typeof body.name === 'string' ? { name: body.name } : {}),
+        },
+        request.caller,
+      );
+      return result;
+    },
+    DescribeExecution: (request, body) => describeExecution(runFor(body.executionArn, request.caller).record),
+    StopExecution: (request, body) => {
+      const run = runFor(body.executionArn, request.caller);
+      const stopDate = run.stop(optional(body.error), optional(body.cause));
+      return { stopDate: stopDate.getTime() / 1000 };
+    },
+    ListExecutions: (request, body) => {
+      const prepared = machineFor(body.stateMachineArn, request.caller);
+      const status = body.statusFilter;
+      if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) {
+        throw new AwsServiceError(
+          400,
+          'ValidationException',
+          `1 validation error detected: Value '${String(status)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+        );
+      }
+      const all = listExecutions({
+        stateMachineArn: prepared.machine.arn,
+        ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
+      });
+      const page = paginate(all, body, `${prepared.machine.arn}|${String(status ?? '')}`);
+      return { executions: page.items.map(listItem), ...page.next };
+    },
+    GetExecutionHistory: (request, body) => {
+      const run = runFor(body.executionArn, request.caller);
+      const events = body.reverseOrder === true ? [...run.record.history].reverse() : [...run.record.history];
+      const page = paginate(events, body, run.record.executionArn);
+      const includeData = body.includeExecutionData !== false;
+      return { events: page.items.map((event) => historyItem(event, includeData)), ...page.next };
+    },
+    DescribeStateMachine: (request, body) => {
+      const { machine } = machineFor(body.stateMachineArn, request.caller);
+      return {
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        status: 'ACTIVE',
+        definition: machine.definitionString,
+        roleArn: machine.roleArn,
+        type: machine.type,
+        creationDate: startedAt,
+      };
+    },
+    ListStateMachines: (request) => ({
+      stateMachines: [...machines.values()]
+        .filter(
+          (prepared) => prepared.accountId === request.caller.accountId && prepared.region === request.region,
+        )
+        .map(({ machine }) => ({
+          stateMachineArn: machine.arn,
+          name: machine.name,
+          type: machine.type,
+          creationDate: startedAt,
+        })),
+    }),
+  };
+  const handle = async (request: AwsRequest): Promise<AwsResponse> => {
+    const target = request.headers['x-amz-target'];
+    const operation =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : '';
+    const implementation = operations[operation];
+    if (request.method !== 'POST' || implementation === undefined) {
+      throw new AwsServiceError(
+        400,
+        'UnknownOperationException',
+        `Operation ${operation || '(none)'} is not supported by the local Step Functions.`,
+      );
+    }
+    return jsonResponse(await implementation(request, parseJsonObject(request.body)), 200, 'aws-json-1.0');
+  };
+
+  return {
+    signingName: 'states',
+    protocol: 'aws-json-1.0',
+    handle,
+    startExecution,
+    stateMachines: () => [...machines.values()].map((prepared) => prepared.machine),
+    execution: (executionArn) => runs.get(executionArn)?.record,
+    executions: listExecutions,
+    waitForExecution: async (executionArn) => {
+      const run = runs.get(executionArn);
+      if (run === undefined) throw new Error(`No execution ${executionArn} was started.`);
+      return run.done;
+    },
+    idle: async () => {
+      for (;;) {
+        const running = [...runs.values()].filter((run) => !run.ended);
+        if (running.length === 0) return;
+        await Promise.allSettled(running.map((run) => run.done));
+      }
+    },
+    busy: () => [...runs.values()].some((run) => !run.ended),
+    close: async () => {
+      const running = [...runs.values()].filter((run) => run.record.status === 'RUNNING');
+      for (const run of running) run.stop('States.Aborted', 'The local stack stopped.');
+      await Promise.allSettled(running.map((run) => run.done));
+    },
+  };
+}
+
+function optional(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function seconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+function describeExecution(record: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: record.executionArn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: seconds(record.startDate),
+    ...(record.stopDate !== undefined ? { stopDate: seconds(record.stopDate) } : {}),
+    input: record.input,
+    inputDetails: { included: true },
+    ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
+    ...(record.error !== undefined ? { error: record.error } : {}),
+    ...(record.cause !== undefined ? { cause: record.cause } : {}),
+  };
+}
+
+function listItem(record: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: record.executionArn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: seconds(record.startDate),
+    ...(record.stopDate !== undefined ? { stopDate: seconds(record.stopDate) } : {}),
+  };
+}
+
+function historyItem(event: HistoryEvent, includeData: boolean): Record<string, unknown> {
+  const { timestamp, ...rest } = event;
+  const item: Record<string, unknown> = { timestamp: seconds(timestamp), ...rest };
+  if (!includeData) {
+    for (const [key, value] of Object.entries(item)) {
+      if (!key.endsWith('EventDetails') || typeof value !== 'object' || value === null) continue;
+      const { input: _input, output: _output, ...kept } = value as Record<string, unknown>;
+      item[key] = kept;
+    }
+  }
+  return item;
+}
+
+/** maxResults/nextToken paging; the token names the list it came from, as AWS refuses another's. */
+function paginate<T>(
+  items: T[],
+  body: Record<string, unknown>,
+  listId: string,
+): { items: T[]; next: { nextToken?: string } } {
+  const requested = body.maxResults === undefined ? 0 : Number(body.maxResults);
+  if (!Number.isInteger(requested) || requested < 0 || requested > 1000) {
+    throw new AwsServiceError(
+      400,
+      'ValidationException',
+      `1 validation error detected: Value '${String(body.maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+    );
+  }
+  const limit = requested === 0 ? 100 : requested;
+  let offset = 0;
+  if (typeof body.nextToken === 'string') {
+    let decoded: { list?: string; offset?: number } = {};
+    try {
+      decoded = JSON.parse(Buffer.from(body.nextToken, 'base64url').toString('utf8'));
+    } catch {
+      decoded = {};
+    }
+    if (decoded.list !== listId || !Number.isInteger(decoded.offset) || (decoded.offset ?? -1) < 0) {
+      throw new AwsServiceError(400, 'InvalidToken', `Invalid Token: '${body.nextToken}'`);
+    }
+    offset = decoded.offset as number;
+  }
+  const end = offset + limit;
+  return {
+    items: items.slice(offset, end),
+    next:
+      end < items.length
+        ? { nextToken: Buffer.from(JSON.stringify({ list: listId, offset: end })).toString('base64url') }
+        : {},
+  };
+}

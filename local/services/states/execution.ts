@@ -1,0 +1,326 @@
+import './polyfill.js';
+import { randomBytes } from 'node:crypto';
+import { ExecutionTimeoutError, type RunOptions, type StateMachine } from 'aws-local-stepfunctions';
+import type { DeployedStateMachine } from '../../deploy/serverless.js';
+import type { Caller, FunctionRuntime } from '../../types.js';
+import type { EventPublisher } from '../events/types.js';
+import type { AslState, TaskResource } from './definition.js';
+import { data, ExecutionHistory, type HistoryEvent } from './history.js';
+import { RetryTiming } from './retry-timing.js';
+import { type TaskAttempt, type TaskHandler, type TaskObserver, taskHandler } from './tasks.js';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** An execution as DescribeExecution reports it, plus what the local stack counts. */
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  /** JSON text, as given to StartExecution. */
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: Date;
+  stopDate?: Date;
+  /** Who started it (principal ARN). */
+  startedBy: string;
+  history: readonly HistoryEvent[];
+  /** States entered. */
+  transitions: number;
+  /** Invocations the function runtime admitted (throttled ones are not invocations). */
+  lambdaInvocations: number;
+  /** Retries made by Retry fields. */
+  retries: number;
+}
+
+/** A state machine ready to run: its interpreter and how each Task state runs. */
+export interface PreparedMachine {
+  machine: DeployedStateMachine;
+  accountId: string;
+  region: string;
+  interpreter: StateMachine;
+  states: ReadonlyMap<string, AslState>;
+  tasks: ReadonlyMap<string, TaskResource>;
+}
+
+export interface RunDependencies {
+  runtime: FunctionRuntime;
+  events: EventPublisher;
+  timeScale: number;
+  now: () => Date;
+  random: () => number;
+}
+
+/** An event of the interpreter's eventLogs (its EventLog type is not exported). */
+interface InterpreterEvent {
+  type: string;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+}
+
+/**
+ * One execution, run by aws-local-stepfunctions with the Task states overridden (tasks.ts), its
+ * history written as Step Functions writes it from the interpreter's event log and the task
+ * handlers' own events. Task handlers yield once before recording, so every interpreter event
+ * dispatched before them (TaskStateEntered…) is already in the history.
+ */
+export class ExecutionRun implements TaskObserver {
+  readonly record: ExecutionRecord;
+  readonly done: Promise<ExecutionRecord>;
+  private readonly history: ExecutionHistory;
+  private readonly timing: RetryTiming;
+  private readonly openAttempts = new Map<
+    string,
+    TaskAttempt & { resource?: string; resourceType?: string }
+  >();
+  private abortExecution: () => void = () => {};
+  private stopRequest: { error?: string; cause?: string } | undefined;
+  private lastEntered: string | undefined;
+  private finished = false;
+  /** True once the interpreter has returned and the record is final. */
+  ended = false;
+
+  constructor(
+    private readonly prepared: PreparedMachine,
+    start: { executionArn: string; name: string; input: string; startedBy: string },
+    private readonly deps: RunDependencies,
+  ) {
+    this.history = new ExecutionHistory(deps.now);
+    this.timing = new RetryTiming(prepared.states, deps.timeScale, deps.random);
+    this.record = {
+      executionArn: start.executionArn,
+      stateMachineArn: prepared.machine.arn,
+      name: start.name,
+      status: 'RUNNING',
+      input: start.input,
+      startDate: deps.now(),
+      startedBy: start.startedBy,
+      history: this.history.events,
+      transitions: 0,
+      lambdaInvocations: 0,
+      retries: 0,
+    };
+    this.done = this.run();
+  }
+
+  /** StopExecution: aborts a running execution and returns its stop date. */
+  stop(error?: string, cause?: string): Date {
+    if (this.record.status !== 'RUNNING') return this.record.stopDate ?? this.deps.now();
+    this.stopRequest = {
+      ...(error !== undefined ? { error } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    };
+    this.record.status = 'ABORTED';
+    if (error !== undefined) this.record.error = error;
+    if (cause !== undefined) this.record.cause = cause;
+    this.record.stopDate = this.deps.now();
+    for (const attempt of this.openAttempts.values()) attempt.closed = true;
+    this.abortExecution();
+    return this.record.stopDate;
+  }
+
+  async begin(stateName: string, kind: TaskAttempt['kind']): Promise<TaskAttempt> {
+    // Let the history catch up with the interpreter's events dispatched before this handler was called.
+    await new Promise((resolve) => setImmediate(resolve));
+    const resource = this.prepared.tasks.get(stateName);
+    const attempt = {
+      stateName,
+      kind,
+      closed: this.finished,
+      ...(resource?.kind === 'events-put' ? { resourceType: 'events', resource: 'putEvents' } : {}),
+      ...(resource?.kind === 'lambda-invoke' ? { resourceType: 'lambda', resource: 'invoke' } : {}),
+    };
+    this.openAttempts.set(stateName, attempt);
+    this.timing.attemptStarted(stateName);
+    return attempt;
+  }
+
+  note(attempt: TaskAttempt, type: string, details?: Record<string, unknown>): void {
+    if (!attempt.closed) this.append(type, details);
+  }
+
+  end(attempt: TaskAttempt, errorName: string | undefined): void {
+    attempt.closed = true;
+    this.timing.attemptEnded(attempt.stateName, errorName);
+  }
+
+  lambdaInvoked(): void {
+    this.record.lambdaInvocations++;
+  }
+
+  private async run(): Promise<ExecutionRecord> {
+    const { machine, interpreter, states, tasks, accountId, region } = this.prepared;
+    const roleName = machine.roleArn.slice(machine.roleArn.lastIndexOf('/') + 1);
+    const caller: Caller = {
+      accountId,
+      principalArn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${randomBytes(16).toString('hex')}`,
+      roleArn: machine.roleArn,
+    };
+    const handlers: Record<string, TaskHandler> = {};
+    for (const [name, resource] of tasks) {
+      const handler = taskHandler(
+        { runtime: this.deps.runtime, events: this.deps.events, caller, region, observer: this },
+        name,
+        states.get(name) as AslState,
+        resource,
+      );
+      if (handler !== undefined) handlers[name] = handler;
+    }
+    const retryIntervalOverrides = this.timing.overrides();
+    const options: RunOptions = {
+      overrides: {
+        taskResourceLocalHandlers: handlers as NonNullable<
+          RunOptions['overrides']
+        >['taskResourceLocalHandlers'],
+        ...(retryIntervalOverrides !== undefined ? { retryIntervalOverrides } : {}),
+      },
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: this.record.executionArn,
+          Name: this.record.name,
+          RoleArn: machine.roleArn,
+          StartTime: this.record.startDate.toISOString(),
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+    };
+    let execution: ReturnType<StateMachine['run']>;
+    try {
+      execution = interpreter.run(JSON.parse(this.record.input), options);
+    } catch (error) {
+      this.finished = true;
+      this.finish({ ok: false, error });
+      this.ended = true;
+      return this.record;
+    }
+    this.abortExecution = execution.abort;
+    const consume = (async () => {
+      for await (const event of execution.eventLogs) this.onInterpreterEvent(event as InterpreterEvent);
+    })();
+    const outcome = await execution.result.then(
+      (output) => ({ ok: true as const, output }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    await consume;
+    this.finish(outcome);
+    this.ended = true;
+    return this.record;
+  }
+
+  private append(type: string, details?: Record<string, unknown>): void {
+    if (!this.finished) this.history.add(type, details);
+  }
+
+  private onInterpreterEvent(event: InterpreterEvent): void {
+    const { state } = event;
+    switch (event.type) {
+      case 'ExecutionStarted':
+        this.append('ExecutionStarted', {
+          input: this.record.input,
+          inputDetails: { truncated: false },
+          roleArn: this.prepared.machine.roleArn,
+        });
+        break;
+      case 'StateEntered':
+        if (state === undefined) break;
+        this.record.transitions++;
+        this.lastEntered = state.name;
+        this.openAttempts.delete(state.name);
+        this.timing.stateEntered(state.name);
+        this.append(`${state.type}StateEntered`, { name: state.name, ...data(state.input, 'input') });
+        break;
+      case 'StateExited':
+        if (state === undefined || state.type === 'Fail') break;
+        this.append(`${state.type}StateExited`, { name: state.name, ...data(state.output, 'output') });
+        break;
+      case 'StateFailed':
+        if (state !== undefined) this.onStateFailed(state.name, event.Error);
+        break;
+      case 'StateRetried':
+        this.record.retries++;
+        break;
+      case 'ExecutionSucceeded':
+        this.append('ExecutionSucceeded', data(event.output, 'output'));
+        this.finished = true;
+        break;
+      case 'ExecutionFailed':
+        this.append('ExecutionFailed', this.failureOf(event.Error ?? 'States.Runtime', event.Cause));
+        this.finished = true;
+        break;
+      case 'ExecutionAborted':
+        this.append('ExecutionAborted', this.stopRequest ?? {});
+        this.finished = true;
+        break;
+      case 'ExecutionTimeout':
+        this.append('ExecutionTimedOut', {
+          error: 'States.Timeout',
+          cause: 'The execution ran longer than the TimeoutSeconds of its definition.',
+        });
+        this.finished = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A task the interpreter gave up on (TimeoutSeconds) gets the timed-out event Step Functions writes. */
+  private onStateFailed(stateName: string, error: string | undefined): void {
+    const attempt = this.openAttempts.get(stateName);
+    if (attempt === undefined || attempt.closed || error !== 'States.Timeout') return;
+    const cause = 'The task did not finish within the TimeoutSeconds of its state.';
+    if (attempt.kind === 'lambda') {
+      this.append('LambdaFunctionTimedOut', { error: 'States.Timeout', cause });
+    } else {
+      this.append('TaskTimedOut', {
+        resourceType: attempt.resourceType,
+        resource: attempt.resource,
+        error: 'States.Timeout',
+        cause,
+      });
+    }
+    attempt.closed = true;
+  }
+
+  /** ExecutionFailed's error and cause; a Fail state without Error or Cause reports none, as AWS does. */
+  private failureOf(error: string, rawCause: unknown): { error?: string; cause?: string } {
+    const failState = this.lastEntered === undefined ? undefined : this.prepared.states.get(this.lastEntered);
+    const fromFailState = failState?.Type === 'Fail';
+    const hasError = !fromFailState || failState.Error !== undefined || failState.ErrorPath !== undefined;
+    const hasCause = !fromFailState || failState.Cause !== undefined || failState.CausePath !== undefined;
+    const cause = typeof rawCause === 'string' ? rawCause : JSON.stringify(rawCause);
+    return {
+      ...(hasError ? { error } : {}),
+      ...(hasCause && cause !== undefined ? { cause } : {}),
+    };
+  }
+
+  private finish(outcome: { ok: true; output: unknown } | { ok: false; error: unknown }): void {
+    this.finished = true;
+    if (this.record.status === 'ABORTED') return;
+    this.record.stopDate = this.deps.now();
+    if (outcome.ok) {
+      this.record.status = 'SUCCEEDED';
+      this.record.output = JSON.stringify(outcome.output ?? null);
+      return;
+    }
+    if (outcome.error instanceof ExecutionTimeoutError) {
+      this.record.status = 'TIMED_OUT';
+      this.record.error = 'States.Timeout';
+      return;
+    }
+    this.record.status = 'FAILED';
+    const failed = this.history.events.findLast((event) => event.type === 'ExecutionFailed')
+      ?.executionFailedEventDetails as { error?: string; cause?: string } | undefined;
+    if (failed?.error !== undefined) this.record.error = failed.error;
+    if (failed?.cause !== undefined) this.record.cause = failed.cause;
+    if (failed === undefined) {
+      this.record.error = 'States.Runtime';
+      this.record.cause = String((outcome.error as Error)?.message ?? outcome.error);
+    }
+  }
+}

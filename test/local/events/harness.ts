@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { type Deployment, readDeployment } from '../../../local/deploy/serverless.js';
+import { AwsServiceError } from '../../../local/http/errors.js';
+import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
+import { LocalIdentityRegistry } from '../../../local/identity.js';
+import {
+  createEventsService,
+  type EventsService,
+  type ExecutionStarter,
+} from '../../../local/services/events.js';
+import type { Caller } from '../../../local/types.js';
+import type { WorldFile } from '../../../local/world/schema.js';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const HUB = '111111111111';
+
+export const world = JSON.parse(readFileSync(`${ROOT}local/worlds/default.json`, 'utf8')) as WorldFile;
+
+/** The hub as serverless.yml deploys it in each of the world's hub Regions. */
+export function hubDeployments(): Promise<Deployment[]> {
+  return Promise.all(
+    world.hub.regions.map((region) =>
+      readDeployment({
+        serverlessYml: `${ROOT}serverless.yml`,
+        hubAccountId: HUB,
+        region,
+        params: { organizationId: world.organizationId },
+        env: {},
+      }),
+    ),
+  );
+}
+
+/** A small service whose rule retries 3 times (test/local/deploy/fixtures/minimal). */
+export function fixtureDeployment(): Promise<Deployment> {
+  return readDeployment({
+    serverlessYml: `${ROOT}test/local/deploy/fixtures/minimal/serverless.yml`,
+    hubAccountId: HUB,
+    env: {},
+  });
+}
+
+export interface StartCall {
+  request: { stateMachineArn: string; input?: string; name?: string };
+  caller: Caller;
+}
+
+/** An ExecutionStarter that records its calls and answers with the failures queued in `failures`. */
+export function fakeStarter(): ExecutionStarter & { calls: StartCall[]; failures: AwsServiceError[] } {
+  const calls: StartCall[] = [];
+  const failures: AwsServiceError[] = [];
+  return {
+    calls,
+    failures,
+    async startExecution(request, caller) {
+      calls.push({ request, caller });
+      const failure = failures.shift();
+      if (failure) throw failure;
+      return {
+        executionArn: `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${calls.length}`,
+        startDate: 0,
+      };
+    },
+  };
+}
+
+export interface EventsHarness {
+  events: EventsService;
+  starter: ReturnType<typeof fakeStarter>;
+  server: AwsServer;
+  /** An EventBridge client signing with `accessKeyId` (an account id, or LOCALAWSSERVICE<account>). */
+  client(accessKeyId: string, region?: string): EventBridgeClient;
+  close(): Promise<void>;
+}
+
+export async function startEvents(deployments: Deployment[], timeScale = 0.001): Promise<EventsHarness> {
+  const starter = fakeStarter();
+  const events = createEventsService({ world, deployments, executions: starter, timeScale });
+  const server = await startAwsServer({
+    services: [events],
+    identity: new LocalIdentityRegistry(HUB),
+    port: 0,
+  });
+  const clients: EventBridgeClient[] = [];
+  return {
+    events,
+    starter,
+    server,
+    client(accessKeyId, region = 'eu-west-1') {
+      const client = new EventBridgeClient({
+        region,
+        endpoint: server.endpoint,
+        credentials: { accessKeyId, secretAccessKey: 'local' },
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      events.close();
+      for (const client of clients) client.destroy();
+      await server.close();
+    },
+  };
+}
+
+/** A server-side error as the service would throw it, for the fake starter. */
+export function serviceError(status: number, code: string, message: string): AwsServiceError {
+  return new AwsServiceError(status, code, message);
+}
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), 'utf8')) as T;
+}

@@ -1,0 +1,181 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../../local/deploy/serverless.js';
+import { loadSample, toPutEventsEntry } from '../../../local/events/sample.js';
+import {
+  type EventsHarness,
+  fixtureDeployment,
+  HUB,
+  hubDeployments,
+  ROOT,
+  readFixture,
+  serviceError,
+  startEvents,
+} from './harness.js';
+
+interface RuleFile {
+  name: string;
+  eventPattern: Record<string, unknown>;
+}
+
+const ruleFiles = readdirSync(`${ROOT}events/rules`)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => JSON.parse(readFileSync(`${ROOT}events/rules/${file}`, 'utf8')) as RuleFile);
+const sampleFiles = readdirSync(`${ROOT}events/samples`).filter((file) => file.endsWith('.json'));
+
+describe('EventsService rules', () => {
+  describe('the hub’s rules from serverless.yml', () => {
+    let harness: EventsHarness;
+    let deployments: Deployment[];
+
+    beforeAll(async () => {
+      deployments = await hubDeployments();
+      harness = await startEvents(deployments);
+    });
+
+    afterEach(() => harness.events.idle());
+    afterAll(() => harness.close());
+
+    /** The events/rules file a deployed rule was generated from (same pattern). */
+    const fileOf = (ruleName: string) => {
+      const rule = deployments.flatMap((d) => d.rules).find((candidate) => candidate.name === ruleName);
+      return ruleFiles.find(
+        (file) => JSON.stringify(file.eventPattern) === JSON.stringify(rule?.eventPattern),
+      )?.name;
+    };
+
+    it.each(sampleFiles)('routes %s to the rules it expects', async (file) => {
+      const sample = await loadSample(`${ROOT}events/samples/${file}`);
+      const hub = deployments.find((deployment) => deployment.region === sample.region) as Deployment;
+      const key = sample.entry.Source.startsWith('aws.')
+        ? `LOCALAWSSERVICE${sample.account}`
+        : sample.account;
+      const calls = harness.starter.calls.length;
+      const result = await harness.client(key, sample.region).send(
+        new PutEventsCommand({
+          Entries: [{ ...toPutEventsEntry(sample), EventBusName: hub.eventBus.arn }],
+        }),
+      );
+      await harness.events.idle();
+      if (sample.expect.outcome === 'refused') {
+        expect(result.Entries?.[0]?.ErrorCode).toBe('AccessDeniedException');
+        return;
+      }
+      expect(result.FailedEntryCount).toBe(0);
+      const kept = harness.events.publishedEvents().find((p) => p.event.id === result.Entries?.[0]?.EventId);
+      expect(kept?.matchedRules.map(fileOf).sort()).toEqual([...sample.expect.rules].sort());
+      const startsWorkflow = sample.expect.outcome !== 'none';
+      expect(harness.starter.calls.length - calls).toBe(startsWorkflow ? 1 : 0);
+    });
+
+    it('starts the workflow with the transformed input, the account and Region taken from the envelope', async () => {
+      const sample = await loadSample(
+        `${ROOT}events/samples/pipeline-connector-deployed.injected-account.failed.json`,
+      );
+      const hub = deployments.find((deployment) => deployment.region === sample.region) as Deployment;
+      const before = harness.starter.calls.length;
+      const result = await harness.client(sample.account, sample.region).send(
+        new PutEventsCommand({
+          Entries: [{ ...toPutEventsEntry(sample), EventBusName: hub.eventBus.arn }],
+        }),
+      );
+      await harness.events.idle();
+      expect(harness.starter.calls.length - before).toBe(1);
+      const call = harness.starter.calls.at(-1);
+      expect(call?.request.stateMachineArn).toBe(hub.stateMachine.arn);
+      const input = JSON.parse(call?.request.input ?? '{}');
+      expect(input).toMatchObject({
+        accountId: sample.account,
+        region: sample.region,
+        trigger: { kind: 'pipeline', eventId: result.Entries?.[0]?.EventId },
+      });
+      expect(call?.caller.roleArn).toMatch(/^arn:aws:iam::111111111111:role\//);
+    });
+
+    it('publishes ConnectorRegistrationFailed to the alert topic', async () => {
+      const entry = readFixture<PutEventsRequestEntry>('registration-failed-entry.json');
+      const hub = deployments[0] as Deployment;
+      await harness
+        .client(HUB)
+        .send(new PutEventsCommand({ Entries: [{ ...entry, EventBusName: hub.eventBus.name }] }));
+      await harness.events.idle();
+      const alert = harness.events.alerts().at(-1);
+      expect(alert?.topicArn).toBe(hub.topics[0]?.arn);
+      expect(alert?.message).toContain('MissingAppFlowPermissionError');
+      expect(alert?.message).toContain('no-permission-connector');
+    });
+  });
+
+  describe('delivery failures', () => {
+    let harness: EventsHarness;
+    let fixture: Deployment;
+
+    beforeAll(async () => {
+      fixture = await fixtureDeployment();
+      harness = await startEvents([fixture], 0.001);
+    });
+
+    afterAll(() => harness.close());
+
+    const put = () =>
+      harness.client(HUB, fixture.region).send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              ...readFixture<PutEventsRequestEntry>('fixture-service-entry.json'),
+              EventBusName: fixture.eventBus.name,
+            },
+          ],
+        }),
+      );
+
+    it('retries a throttled start within the RetryPolicy, then delivers', async () => {
+      harness.starter.failures.push(serviceError(400, 'ThrottlingException', 'Rate exceeded'));
+      harness.starter.failures.push(serviceError(500, 'InternalFailure', 'try again'));
+      const before = harness.starter.calls.length;
+      await put();
+      await harness.events.idle();
+      expect(harness.starter.calls.length - before).toBe(3);
+      expect(harness.events.deliveries().at(-1)).toMatchObject({ status: 'delivered', attempts: 3 });
+    });
+
+    it('dead-letters after MaximumRetryAttempts retries', async () => {
+      for (let i = 0; i < 10; i++)
+        harness.starter.failures.push(serviceError(500, 'InternalFailure', 'down'));
+      const before = harness.starter.calls.length;
+      await put();
+      await harness.events.idle();
+      // 1 attempt + MaximumRetryAttempts (3) retries.
+      expect(harness.starter.calls.length - before).toBe(4);
+      expect(harness.events.deadLetters().at(-1)).toMatchObject({
+        errorCode: 'InternalFailure',
+        exhaustedRetryCondition: 'MaximumRetryAttempts',
+        attempts: 4,
+        ruleArn: fixture.rules[0]?.arn,
+      });
+      harness.starter.failures.length = 0;
+    });
+
+    it('dead-letters at once an error EventBridge does not retry', async () => {
+      harness.starter.failures.push(
+        serviceError(400, 'StateMachineDoesNotExist', 'State Machine Does Not Exist'),
+      );
+      const before = harness.starter.calls.length;
+      await put();
+      await harness.events.idle();
+      expect(harness.starter.calls.length - before).toBe(1);
+      expect(harness.events.deadLetters().at(-1)).toMatchObject({
+        errorCode: 'StateMachineDoesNotExist',
+        attempts: 1,
+      });
+      expect(harness.events.deadLetters().at(-1)?.exhaustedRetryCondition).toBeUndefined();
+    });
+
+    it('passes a constant Input as the target input', async () => {
+      await put();
+      await harness.events.idle();
+      expect(harness.starter.calls.at(-1)?.request.input).toBe('{"fixed": true}');
+    });
+  });
+});
