@@ -10,7 +10,7 @@ import { startAwsServer } from './http/server.js';
 import { LocalIdentityRegistry } from './identity.js';
 import { createFunctionRuntime, type LocalFunctionRuntime } from './runtime/index.js';
 import { type AppFlowService, createAppFlowService } from './services/appflow.js';
-import { createEventsService, type EventsService } from './services/events.js';
+import { createEventsService, type EventsService, settle } from './services/events.js';
 import { createLambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
