@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { createFaults, type FaultConfig, type Faults } from './faults.js';
 import { startAwsServer } from './http/server.js';
 import { LocalIdentityRegistry } from './identity.js';
 import { createFunctionRuntime, type LocalFunctionRuntime } from './runtime/index.js';
+import type { StoreSnapshot } from './services/appflow/store.js';
 import { type AppFlowService, createAppFlowService } from './services/appflow.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
 import { createLambdaService } from './services/lambda.js';
@@ -136,6 +137,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       defaultTrustedPrincipalArns: registrarRoles,
     });
     const appflow = createAppFlowService({ functions: registry, runtime, faults, accounts: world.accounts });
+    if (options.dataDir) {
+      // AppFlow's registrations and tokens survive a restart beside DynamoDB's data.
+      const saved = join(resolve(options.dataDir), 'appflow.json');
+      if (existsSync(saved)) appflow.restore(JSON.parse(readFileSync(saved, 'utf8')) as StoreSnapshot);
+      cleanups.push(() => writeFileSync(saved, JSON.stringify(appflow.snapshot())));
+    }
 
     // EventBridge and Step Functions call each other: each is handed the other lazily.
     let events: EventsService | undefined;

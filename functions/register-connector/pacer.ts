@@ -28,6 +28,14 @@ export interface PacerOptions {
 /** Waits for this call's slot in the AppFlow request budget of the scope. */
 export type Pacer = (scope: BudgetScope) => Promise<void>;
 
+// DynamoDB errors a later attempt gets past: the state machine retries them as a busy budget.
+const DYNAMODB_TRANSIENT = new Set([
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ThrottlingException',
+]);
+
 /**
  * Spaces AppFlow requests of one account and Region evenly, however many registrations run at
  * once: each request reserves the next free slot (1 / requestsPerSecond apart) in one DynamoDB
@@ -48,7 +56,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { dynamodb, tableName } = options;
 
-  return async (scope) => {
+  const reserve = async (scope: BudgetScope): Promise<void> => {
     const key = { id: { S: `appflow-pacer#${scope.accountId}#${scope.region}` } };
     const start = now();
     // Items expire through the table's TTL once the budget has been idle for an hour.
@@ -103,6 +111,18 @@ export function createPacer(options: PacerOptions): Pacer {
     }
     const wait = slot - now();
     if (wait > 0) await sleep(wait);
+  };
+
+  return async (scope) => {
+    try {
+      await reserve(scope);
+    } catch (error) {
+      if (!DYNAMODB_TRANSIENT.has((error as Error).name)) throw error;
+      throw new AppFlowRequestBudgetBusyError(
+        `The AppFlow request budget of account ${scope.accountId}, Region ${scope.region} could not be read (DynamoDB ${(error as Error).name}); the state machine retries later.`,
+        { cause: error },
+      );
+    }
   };
 }
 

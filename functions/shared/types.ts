@@ -13,8 +13,11 @@ export interface WorkflowInput {
   region: string;
   /** The function the signal names, as the signal names it (validated by VerifyFunction). */
   functionArn: string;
-  /** Only from the pipeline signal: its `detail` (connectorLabel?, description?). */
-  hints?: ConnectorHints | null;
+  /**
+   * The pipeline signal's `detail` (connectorLabel?, description?); null for the other signals.
+   * Always present: the ASL reads it, and a missing path would end the execution without an alert.
+   */
+  hints: ConnectorHints | null;
   trigger: {
     kind: TriggerKind;
     eventId: string;

@@ -14,7 +14,7 @@ import {
 } from './appflow/operations.js';
 import { readDescribe, readList, readRegister, readUnregister, readUpdate } from './appflow/requests.js';
 import { seededConfiguration } from './appflow/shapes.js';
-import { ConnectorStore, type Registration } from './appflow/store.js';
+import { ConnectorStore, type Registration, type StoreSnapshot } from './appflow/store.js';
 
 export type { RegistrationEvent } from './appflow/operations.js';
 export type { Registration } from './appflow/store.js';
@@ -57,6 +57,9 @@ export interface AppFlowService extends EmulatedService {
   /** The connectors registered now, in one account and Region or everywhere. */
   connectors(accountId?: string, region?: string): Registration[];
   resetStats(): void;
+  /** AppFlow's state as JSON, for `registrar serve --data`. */
+  snapshot(): StoreSnapshot;
+  restore(snapshot: StoreSnapshot): void;
 }
 
 const ROUTES: Record<string, keyof ReturnType<typeof createOperations>> = {
@@ -179,6 +182,8 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
     resetStats: () => {
       stats = emptyStats();
     },
+    snapshot: () => store.snapshot(),
+    restore: (snapshot) => store.restore(snapshot),
   };
 }
 

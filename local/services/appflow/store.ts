@@ -22,6 +22,12 @@ export interface Registration {
 /** AppFlow keeps a clientToken this long (the API reference: "The token is active for 8 hours"). */
 export const CLIENT_TOKEN_TTL_MS = 8 * 60 * 60 * 1000;
 
+/** What `registrar serve --data` writes on stop and reads on start. */
+export interface StoreSnapshot {
+  registrations: Registration[];
+  tokens: [string, TokenRecord][];
+}
+
 interface TokenRecord {
   /** The request's parameters, to tell a retry from a reuse of the token. */
   parameters: string;
@@ -73,6 +79,20 @@ export class ConnectorStore {
 
   rememberToken(scope: string, token: string, parameters: string, answer: Record<string, unknown>): void {
     this.tokens.set(`${scope}|${token}`, { parameters, answer, expiresAt: this.now() + CLIENT_TOKEN_TTL_MS });
+  }
+
+  /** Everything AppFlow remembers, as plain JSON. */
+  snapshot(): StoreSnapshot {
+    return { registrations: this.all(), tokens: [...this.tokens] };
+  }
+
+  /** Replaces the state with a snapshot; expired tokens are dropped. */
+  restore(snapshot: StoreSnapshot): void {
+    this.registrations.clear();
+    this.tokens.clear();
+    for (const registration of snapshot.registrations) this.put(registration);
+    for (const [name, record] of snapshot.tokens)
+      if (record.expiresAt > this.now()) this.tokens.set(name, record);
   }
 }
 

@@ -126,3 +126,25 @@ describe('pacingMiddleware', () => {
     });
   });
 });
+
+describe('createPacer when DynamoDB fails', () => {
+  it('turns a throttled DynamoDB into a retryable AppFlowRequestBudgetBusyError, keeping the cause', async () => {
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
+    const failing = { send: vi.fn(async () => Promise.reject(throttled)) } as unknown as DynamoDBClient;
+    const pace = createPacer({ dynamodb: failing, tableName: 'any', requestsPerSecond: 5, maxWaitMs: 1000 });
+    const error = await pace(scope).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppFlowRequestBudgetBusyError);
+    expect((error as Error).cause).toBe(throttled);
+  });
+
+  it('lets a configuration error through unchanged, for the alert', async () => {
+    const denied = Object.assign(new Error('not authorized to perform dynamodb:GetItem'), {
+      name: 'AccessDeniedException',
+    });
+    const failing = { send: vi.fn(async () => Promise.reject(denied)) } as unknown as DynamoDBClient;
+    const pace = createPacer({ dynamodb: failing, tableName: 'any', requestsPerSecond: 5, maxWaitMs: 1000 });
+    await expect(pace(scope)).rejects.toBe(denied);
+  });
+});

@@ -1,0 +1,51 @@
+import { expect } from 'vitest';
+import { DetailType, REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
+import type { WorkflowInput } from '../../functions/shared/types.js';
+import { FAKE_SUBSTITUTIONS } from './asl.js';
+import { fixtures } from './fixtures.js';
+import { EXECUTION_ARN, type WorkflowRun } from './run-workflow.js';
+
+export interface ExpectedFailure {
+  /** The Step Functions error name the registration failed with. */
+  error: string;
+  /** The label the alert names: null when verification failed before one was known. */
+  connectorLabel: string | null;
+  /** The Cause; by default the Lambda error payload of `error` (see lambdaError). */
+  cause?: unknown;
+  input?: WorkflowInput;
+}
+
+/**
+ * Asserts the alert branch: one ConnectorRegistrationFailed with the DESIGN.md fields, then the
+ * RegistrationFailed Fail state ending the execution with the same error and cause.
+ */
+export function expectRegistrationFailed(run: WorkflowRun, expected: ExpectedFailure): void {
+  const input = expected.input ?? fixtures.workflowInput();
+  expect(run.path.slice(-2)).toEqual(['PublishRegistrationFailed', 'RegistrationFailed']);
+  expect(run.attempts.PublishConnectorRegistered).toBeUndefined();
+  expect(run.published).toHaveLength(1);
+
+  const [event] = run.published;
+  expect(event).toMatchObject({
+    state: 'PublishRegistrationFailed',
+    EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
+    Source: REGISTRAR_SOURCE,
+    DetailType: DetailType.ConnectorRegistrationFailed,
+  });
+  expect(event?.Detail).toEqual({
+    error: expected.error,
+    cause: expected.cause ?? expect.any(String),
+    connectorLabel: expected.connectorLabel,
+    lambdaArn: input.functionArn,
+    accountId: input.accountId,
+    region: input.region,
+    executionArn: EXECUTION_ARN,
+  });
+  if (expected.cause === undefined) {
+    expect(JSON.parse(event?.Detail.cause as string)).toMatchObject({ errorType: expected.error });
+  }
+
+  expect(run.status).toBe('FAILED');
+  expect(run.error).toBe(expected.error);
+  expect(run.cause).toBe(event?.Detail.cause);
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { DetailType, REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
+import type { RegisterInput, RegistrationAction, VerifyInput } from '../../functions/shared/types.js';
+import { FAKE_SUBSTITUTIONS } from '../support/asl.js';
+import { fixtures } from '../support/fixtures.js';
+import { EXECUTION_ARN, runWorkflow } from '../support/run-workflow.js';
+import { answering, scripted } from '../support/task-fakes.js';
+
+// DESIGN.md "Events published": the ConnectorRegistered detail, field for field.
+const CONNECTOR_REGISTERED_FIELDS = [
+  'accountId',
+  'action',
+  'codeSha256',
+  'connectorArn',
+  'connectorLabel',
+  'executionArn',
+  'lambdaArn',
+  'region',
+];
+
+describe('register-connector state machine', () => {
+  describe('a verified connector that registers at the first attempt', () => {
+    it('goes Verify → OptedIn → RegisterConnector → PublishConnectorRegistered → Registered and succeeds', async () => {
+      const run = await runWorkflow();
+
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.path).toEqual([
+        'VerifyFunction',
+        'OptedIn',
+        'RegisterConnector',
+        'PublishConnectorRegistered',
+        'Registered',
+      ]);
+      expect(run.retries).toEqual({});
+      expect(run.failures).toEqual([]);
+    });
+
+    it('publishes one ConnectorRegistered on the hub bus with exactly the DESIGN.md fields', async () => {
+      const run = await runWorkflow();
+
+      expect(run.published).toHaveLength(1);
+      const [event] = run.published;
+      expect(event).toMatchObject({
+        state: 'PublishConnectorRegistered',
+        EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
+        Source: REGISTRAR_SOURCE,
+        DetailType: DetailType.ConnectorRegistered,
+      });
+      expect(Object.keys(event?.Detail ?? {}).sort()).toEqual(CONNECTOR_REGISTERED_FIELDS);
+      expect(event?.Detail).toEqual({ ...fixtures.registration(), executionArn: EXECUTION_ARN });
+    });
+
+    it('ends with the input, the verification and the registration, publishing adding nothing', async () => {
+      const run = await runWorkflow();
+
+      expect(run.output).toEqual({
+        ...fixtures.workflowInput(),
+        function: fixtures.verifiedConnector(),
+        registration: fixtures.registration(),
+      });
+    });
+  });
+
+  describe('the Parameters mapping of each task', () => {
+    it('hands VerifyFunction the workflow input and the execution ARN', async () => {
+      const input = fixtures.workflowInput();
+      const run = await runWorkflow({ input });
+
+      const expected: VerifyInput = { ...input, executionArn: EXECUTION_ARN };
+      expect(run.taskInputs.VerifyFunction).toEqual([expected]);
+    });
+
+    it('hands RegisterConnector the account and Region of the event and the verified function', async () => {
+      const run = await runWorkflow();
+
+      const input = fixtures.workflowInput();
+      const verified = fixtures.verifiedConnector();
+      const expected: RegisterInput = {
+        executionArn: EXECUTION_ARN,
+        accountId: input.accountId,
+        region: input.region,
+        connectorLabel: verified.connectorLabel,
+        description: verified.description,
+        lambdaArn: verified.lambdaArn,
+        codeSha256: verified.codeSha256,
+        lastModified: verified.lastModified,
+      };
+      expect(run.taskInputs.RegisterConnector).toEqual([expected]);
+    });
+
+    it('passes a null description through as null', async () => {
+      const verified = { ...fixtures.verifiedConnector(), description: null };
+      const run = await runWorkflow({ verify: scripted(answering(verified)) });
+
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.taskInputs.RegisterConnector?.[0]).toMatchObject({ description: null });
+    });
+
+    it('publishes what RegisterConnector answered, not what VerifyFunction found', async () => {
+      const registration = {
+        ...fixtures.registration(),
+        connectorArn: 'arn:aws:appflow:eu-west-1:444455556666:connector/other',
+      };
+      const run = await runWorkflow({ register: scripted(answering(registration)) });
+
+      expect(run.published[0]?.Detail).toMatchObject({ connectorArn: registration.connectorArn });
+    });
+  });
+
+  describe.each<RegistrationAction>(['registered', 'updated', 'unchanged'])(
+    'a registration that was %s',
+    (action) => {
+      it('announces that action', async () => {
+        const run = await runWorkflow({
+          register: scripted(answering({ ...fixtures.registration(), action })),
+        });
+
+        expect(run.status).toBe('SUCCEEDED');
+        expect(run.published.map((event) => event.Detail.action)).toEqual([action]);
+      });
+    },
+  );
+});
