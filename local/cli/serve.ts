@@ -16,6 +16,7 @@ export async function serve(options: StackOptions, progress: (message: string) =
     `export AWS_ACCESS_KEY_ID=${stack.world.hub.accountId}`,
     'export AWS_SECRET_ACCESS_KEY=local',
     `export AWS_REGION=${region}`,
+    `# AWS CLI older than 2.13 ignores AWS_ENDPOINT_URL: add --endpoint-url ${stack.endpoint}`,
     '',
     `# hub bus: ${stack.hubIn(region ?? '').eventBus.arn}`,
     `# state machine: ${stack.hubIn(region ?? '').stateMachine.arn}`,
