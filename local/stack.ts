@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Deployment, readDeployment } from './deploy/serverless.js';
 import { createFaults, type FaultConfig, type Faults } from './faults.js';
-import { startAwsServer } from './http/server.js';
+import { type ServerLogEntry, startAwsServer } from './http/server.js';
 import { LocalIdentityRegistry } from './identity.js';
 import { createFunctionRuntime, type LocalFunctionRuntime } from './runtime/index.js';
 import type { StoreSnapshot } from './services/appflow/store.js';
@@ -47,6 +47,8 @@ export interface StackOptions {
   serverlessYml?: string;
   /** Where `npm run build` wrote the bundles. Default .build. */
   buildDir?: string;
+  /** Receives what went wrong inside the emulation (bad requests, unreachable DynamoDB); kept in `serverLog` too. */
+  onServerLog?: (entry: ServerLogEntry) => void;
 }
 
 /** The running local stack: one endpoint, the emulated services, and what the CLI and tests inspect. */
@@ -63,6 +65,8 @@ export interface Stack {
   events: EventsService;
   states: StatesService;
   sts: StsService;
+  /** The emulation's own warnings and errors, latest 1000 (not the functions' logs: runtime.logs). */
+  serverLog: ServerLogEntry[];
   /** The deployment of the hub in a Region. */
   hubIn(region: string): Deployment;
   /**
@@ -176,11 +180,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     });
 
+    const serverLog: ServerLogEntry[] = [];
     const server = await startAwsServer({
       services: [sts, appflow, lambda, events, states],
       identity,
       port: options.port ?? 0,
       proxies: { dynamodb: { port: dynamo.port } },
+      log: (entry) => {
+        serverLog.push(entry);
+        if (serverLog.length > 1000) serverLog.shift();
+        options.onServerLog?.(entry);
+      },
     });
     endpoint = server.endpoint;
     cleanups.push(() => server.close());
@@ -199,6 +209,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       events,
       states,
       sts,
+      serverLog,
       hubIn: (region) => {
         const deployment = deployments.find((d) => d.region === region);
         if (!deployment)

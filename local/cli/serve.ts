@@ -6,7 +6,12 @@ import { type StackOptions, startStack } from '../stack.js';
  */
 export async function serve(options: StackOptions, progress: (message: string) => void): Promise<void> {
   progress('starting the local stack');
-  const stack = await startStack(options);
+  // A person watching `serve` wants to see requests the emulation could not answer.
+  const stack = await startStack({
+    ...options,
+    onServerLog: (entry) =>
+      progress(`${entry.level}: ${entry.message}${entry.error ? ` (${String(entry.error)})` : ''}`),
+  });
   const [region] = stack.world.hub.regions;
   const lines = [
     `endpoint: ${stack.endpoint}`,
