@@ -101,8 +101,12 @@ export function createProgram(): Command {
       ),
   )
     .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(numberOption('--port')).default(4566))
-    .option('--data <dir>', 'keep DynamoDB data here, so it survives a restart (default: in memory)')
+    .option(
+      '--data <dir>',
+      'keep DynamoDB data and AppFlow registrations here, so they survive a restart (default: in memory)',
+    )
     .option('--time-scale <x>', 'multiplies retry waits: 1 is AWS timing', numberOption('--time-scale'), 1)
+    .option('--json', 'print the endpoint and environment as one JSON line')
     .action(
       async (
         options: FaultFlags & {
@@ -111,6 +115,7 @@ export function createProgram(): Command {
           data?: string;
           timeScale: number;
           param?: string[];
+          json?: boolean;
         },
       ) => {
         await serve(
@@ -123,6 +128,7 @@ export function createProgram(): Command {
             params: paramsOf(options.param),
           },
           progress,
+          { json: options.json ?? false },
         );
       },
     );

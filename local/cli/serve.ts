@@ -4,7 +4,11 @@ import { type StackOptions, startStack } from '../stack.js';
  * `registrar serve`: starts the stack, prints how to reach it, and stops cleanly on Ctrl-C or
  * SIGTERM. Resolves once stopped.
  */
-export async function serve(options: StackOptions, progress: (message: string) => void): Promise<void> {
+export async function serve(
+  options: StackOptions,
+  progress: (message: string) => void,
+  output: { json?: boolean } = {},
+): Promise<void> {
   progress('starting the local stack');
   // A person watching `serve` wants to see requests the emulation could not answer.
   const stack = await startStack({
@@ -12,21 +16,34 @@ export async function serve(options: StackOptions, progress: (message: string) =
     onServerLog: (entry) =>
       progress(`${entry.level}: ${entry.message}${entry.error ? ` (${String(entry.error)})` : ''}`),
   });
-  const [region] = stack.world.hub.regions;
+  const [region = ''] = stack.world.hub.regions;
+  const hub = stack.hubIn(region);
+  const environment = {
+    AWS_ENDPOINT_URL: stack.endpoint,
+    AWS_ACCESS_KEY_ID: stack.world.hub.accountId,
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: region,
+  };
+  if (output.json) {
+    const info = {
+      endpoint: stack.endpoint,
+      environment,
+      hubBusArn: hub.eventBus.arn,
+      stateMachineArn: hub.stateMachine.arn,
+    };
+    process.stdout.write(`${JSON.stringify(info)}\n`);
+  }
   const lines = [
     `endpoint: ${stack.endpoint}`,
     '',
     '# Point the AWS CLI or an SDK at it (the access key names the account you act as):',
-    `export AWS_ENDPOINT_URL=${stack.endpoint}`,
-    `export AWS_ACCESS_KEY_ID=${stack.world.hub.accountId}`,
-    'export AWS_SECRET_ACCESS_KEY=local',
-    `export AWS_REGION=${region}`,
+    ...Object.entries(environment).map(([name, value]) => `export ${name}=${value}`),
     `# AWS CLI older than 2.13 ignores AWS_ENDPOINT_URL: add --endpoint-url ${stack.endpoint}`,
     '',
-    `# hub bus: ${stack.hubIn(region ?? '').eventBus.arn}`,
-    `# state machine: ${stack.hubIn(region ?? '').stateMachine.arn}`,
+    `# hub bus: ${hub.eventBus.arn}`,
+    `# state machine: ${hub.stateMachine.arn}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  if (!output.json) process.stdout.write(`${lines.join('\n')}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
