@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DeployedRule, DeployedTarget, Deployment } from '../deploy/serverless.js';
 import { InvalidEventPatternError, matchesPattern, validatePattern } from '../events/pattern.js';
+import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
-import { parseJsonObject } from '../http/json-body.js';
-import { jsonResponse } from '../http/protocols.js';
-import type { AwsRequest, AwsResponse, BusEvent, Caller, EmulatedService } from '../types.js';
+import type { AwsRequest, BusEvent, Caller, EmulatedService } from '../types.js';
 import { type Bus, BusRegistry, type EventsWorld } from './events/buses.js';
 import { Deliverer } from './events/delivery.js';
 import { detailOf, entryProblem, eventTime, readEntries } from './events/put-events.js';
@@ -167,10 +166,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     };
   };
 
-  const operations: Record<
-    string,
-    (request: AwsRequest, body: Record<string, unknown>) => Promise<unknown> | unknown
-  > = {
+  const operations: Record<string, AwsJsonOperation> = {
     PutEvents: (request, body) => putEvents(request.caller, request.region, readEntries(body.Entries)),
     TestEventPattern: (_request, body) => testEventPattern(body),
     DescribeEventBus: (request, body) => describeBus(busFor(request, optionalString(body, 'Name'))),
@@ -222,23 +218,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     return lookup.bus;
   };
 
-  const handle = async (request: AwsRequest): Promise<AwsResponse> => {
-    const target = request.headers['x-amz-target'];
-    const operation =
-      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
-        ? target.slice(TARGET_PREFIX.length)
-        : '';
-    const implementation = operations[operation];
-    if (request.method !== 'POST' || implementation === undefined) {
-      throw new AwsServiceError(
-        400,
-        'UnknownOperationException',
-        `Operation ${operation || '(none)'} is not supported by the local EventBridge.`,
-      );
-    }
-    const result = await implementation(request, parseJsonObject(request.body));
-    return jsonResponse(result, 200, 'aws-json-1.1');
-  };
+  const handle = awsJsonHandler(TARGET_PREFIX, 'aws-json-1.1', 'EventBridge', operations);
 
   return {
     signingName: 'events',

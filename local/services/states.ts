@@ -2,10 +2,9 @@ import './states/polyfill.js';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { DeployedStateMachine, Deployment } from '../deploy/serverless.js';
+import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
-import { parseJsonObject } from '../http/json-body.js';
-import { jsonResponse } from '../http/protocols.js';
-import type { AwsRequest, AwsResponse, Caller, EmulatedService, FunctionRuntime } from '../types.js';
+import type { Caller, EmulatedService, FunctionRuntime } from '../types.js';
 import type { EventPublisher, ExecutionStarter } from './events/types.js';
 import { allStates, type TaskResource, taskResource } from './states/definition.js';
 import {
@@ -226,10 +225,7 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
       )
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
 
-  const operations: Record<
-    string,
-    (request: AwsRequest, body: Record<string, unknown>) => Promise<unknown> | unknown
-  > = {
+  const operations: Record<string, AwsJsonOperation> = {
     StartExecution: async (request, body) => {
       const result = await startExecution(
         {
@@ -296,22 +292,7 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
         })),
     }),
   };
-  const handle = async (request: AwsRequest): Promise<AwsResponse> => {
-    const target = request.headers['x-amz-target'];
-    const operation =
-      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
-        ? target.slice(TARGET_PREFIX.length)
-        : '';
-    const implementation = operations[operation];
-    if (request.method !== 'POST' || implementation === undefined) {
-      throw new AwsServiceError(
-        400,
-        'UnknownOperationException',
-        `Operation ${operation || '(none)'} is not supported by the local Step Functions.`,
-      );
-    }
-    return jsonResponse(await implementation(request, parseJsonObject(request.body)), 200, 'aws-json-1.0');
-  };
+  const handle = awsJsonHandler(TARGET_PREFIX, 'aws-json-1.0', 'Step Functions', operations);
 
   return {
     signingName: 'states',
