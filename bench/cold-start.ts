@@ -1,0 +1,176 @@
+/**
+ * Cold start of the registrar's functions: the production bundle's size and its module
+ * initialisation time (median and p90 over fresh Node processes), beside a baseline bundle that only
+ * constructs the same AWS SDK clients, so the ratio shows what our code, middy and Powertools add.
+ *
+ *   npm run build && node --import tsx bench/cold-start.ts [--runs 30]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { loadLine, machineLine } from './lib/machine.js';
+import { median, quantile } from './lib/stats.js';
+import { printTable } from './lib/table.js';
+
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+const TIMER = join(ROOT, 'bench/lib/import-timer.mjs');
+const TARGET_RATIO = 1.3;
+
+interface Subject {
+  name: string;
+  /** What the baseline handler constructs at module scope: the SDK clients the function uses. */
+  clients: { module: string; name: string }[];
+}
+
+// verify-function: the client factory makes Lambda and AppFlow clients per account, STS for spokes.
+// register-connector: the same factory, plus DynamoDB for the pacer and the idempotency store.
+const SUBJECTS: Subject[] = [
+  {
+    name: 'verify-function',
+    clients: [
+      { module: '@aws-sdk/client-lambda', name: 'LambdaClient' },
+      { module: '@aws-sdk/client-sts', name: 'STSClient' },
+      { module: '@aws-sdk/client-appflow', name: 'AppflowClient' },
+    ],
+  },
+  {
+    name: 'register-connector',
+    clients: [
+      { module: '@aws-sdk/client-appflow', name: 'AppflowClient' },
+      { module: '@aws-sdk/client-dynamodb', name: 'DynamoDBClient' },
+      { module: '@aws-sdk/client-sts', name: 'STSClient' },
+      { module: '@aws-sdk/client-lambda', name: 'LambdaClient' },
+    ],
+  },
+];
+
+/** The variables the handlers read at module scope, with dummy credentials (nothing is called). */
+const CHILD_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HUB_ACCOUNT_ID: '111111111111',
+  SPOKE_ROLE_NAME: 'AppFlowConnectorRegistrar',
+  IDEMPOTENCY_TABLE_NAME: 'appflow-connector-registrar-dev-idempotency',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
+  AWS_SECRET_ACCESS_KEY: 'benchmark',
+  POWERTOOLS_SERVICE_NAME: 'appflow-connector-registrar',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+function runsFromArgs(): number {
+  const at = process.argv.indexOf('--runs');
+  const runs = at >= 0 ? Number(process.argv[at + 1]) : 30;
+  if (!Number.isInteger(runs) || runs < 20) throw new Error('--runs must be an integer of at least 20');
+  return runs;
+}
+
+/** Bundles the baseline entry with the options of `npm run build`, resolving packages from the repo. */
+async function buildBaseline(subject: Subject, directory: string): Promise<string> {
+  const { options } = createRequire(import.meta.url)('../scripts/esbuild-options.cjs') as {
+    options: Record<string, unknown>;
+  };
+  const imports = subject.clients.map((client) => `import { ${client.name} } from '${client.module}';`);
+  const constructs = subject.clients.map((client) => `new ${client.name}({});`);
+  const outfile = join(directory, subject.name, 'baseline.mjs');
+  await build({
+    ...options,
+    stdin: {
+      contents: [...imports, ...constructs, 'export const handler = async () => ({});'].join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+      sourcefile: `${subject.name}-baseline.ts`,
+    },
+    outfile,
+    outExtension: undefined,
+    logLevel: 'warning',
+  } as Parameters<typeof build>[0]);
+  return outfile;
+}
+
+/** One fresh process importing the bundle; the milliseconds the import took. */
+function importOnce(bundle: string): number {
+  const child = spawnSync(process.execPath, [TIMER, bundle], {
+    env: CHILD_ENV,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (child.status !== 0) {
+    throw new Error(`Importing ${bundle} failed (exit ${child.status}): ${child.stderr || child.error}`);
+  }
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  return (JSON.parse(line) as { ms: number }).ms;
+}
+
+const kb = (path: string) => statSync(path).size / 1024;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  const runs = runsFromArgs();
+  console.log('== cold start: bundle size and module initialisation ==');
+  console.log(machineLine());
+  const directory = mkdtempSync(join(tmpdir(), 'bench-cold-start-'));
+  try {
+    const pairs = await Promise.all(
+      SUBJECTS.map(async (subject) => {
+        const bundle = join(ROOT, '.build', subject.name, 'handler.mjs');
+        if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first.`);
+        return { subject, bundle, baseline: await buildBaseline(subject, directory) };
+      }),
+    );
+    const samples = new Map<string, number[]>();
+    for (const { bundle, baseline } of pairs) {
+      importOnce(bundle); // warm the page cache; not counted
+      importOnce(baseline);
+      samples.set(bundle, []);
+      samples.set(baseline, []);
+    }
+    // Interleaved, so a burst of load from other work on the machine hits both sides alike.
+    for (let run = 0; run < runs; run++) {
+      for (const { bundle, baseline } of pairs) {
+        const order = run % 2 === 0 ? [bundle, baseline] : [baseline, bundle];
+        for (const path of order) samples.get(path)?.push(importOnce(path));
+      }
+    }
+
+    console.log(
+      `${runs} fresh Node processes per bundle; time = performance.now() around await import(bundle)`,
+    );
+    const header = [
+      'function',
+      'bundle',
+      'init median',
+      'init p90',
+      'baseline',
+      'base median',
+      'base p90',
+      'ratio',
+    ];
+    const rows = pairs.map(({ subject, bundle, baseline }) => {
+      const ours = samples.get(bundle) ?? [];
+      const base = samples.get(baseline) ?? [];
+      const ratio = median(ours) / median(base);
+      return [
+        subject.name,
+        `${kb(bundle).toFixed(0)} KB`,
+        ms(median(ours)),
+        ms(quantile(ours, 0.9)),
+        `${kb(baseline).toFixed(0)} KB`,
+        ms(median(base)),
+        ms(quantile(base, 0.9)),
+        `${ratio.toFixed(2)}${ratio <= TARGET_RATIO ? '' : ' (over target)'}`,
+      ];
+    });
+    printTable([header, ...rows]);
+    console.log(
+      `ratio = init median / baseline median; target <= ${TARGET_RATIO}. Baseline = a handler that only constructs ${SUBJECTS.map((s) => `${s.name}: ${s.clients.map((c) => c.name).join('+')}`).join('; ')}.`,
+    );
+    console.log(`end: ${loadLine()}`);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,13 @@
+/** `--name value` from the command line as a number, or the default. */
+export function numberArg(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value)) throw new Error(`--${name} needs a number; got ${process.argv[at + 1]}`);
+  return value;
+}
+
+/** Whether `--name` is on the command line. */
+export function flagArg(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
