@@ -96,7 +96,9 @@ function alertRule(rule) {
     Properties: {
       Description: rule.description,
       EventBusName: { Ref: 'HubEventBus' },
-      EventPattern: rule.eventPattern,
+      // Only the hub's own workflow publishes these: a member account may put events with the same
+      // source on the hub bus, and must not be able to page the on-call with forged alerts.
+      EventPattern: { ...rule.eventPattern, account: [{ Ref: 'AWS::AccountId' }] },
       State: 'ENABLED',
       Targets: [
         {

@@ -179,6 +179,12 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
 ] as const;
 
+/**
+ * What Lambda reports when the function's environment failed rather than its code: a timeout, a
+ * crash (e.g. out of memory), or no answer. Retried: both handlers are safe to run again.
+ */
+export const LAMBDA_RUNTIME_TRANSIENT = ['Sandbox.Timedout', 'Runtime.ExitError', 'Lambda.Unknown'] as const;
+
 /** Powertools raises this when the same registration is running in another execution. */
 export const IDEMPOTENCY_IN_PROGRESS = 'IdempotencyAlreadyInProgressError';
 
@@ -194,6 +200,7 @@ export const RETRYABLE_ERROR_NAMES: readonly string[] = [
   'AppFlowRequestBudgetBusyError',
   IDEMPOTENCY_IN_PROGRESS,
   ...IDEMPOTENCY_TRANSIENT,
+  ...LAMBDA_RUNTIME_TRANSIENT,
   ...LAMBDA_API_RETRYABLE,
   ...APPFLOW_EXCEPTIONS.retryable,
 ];

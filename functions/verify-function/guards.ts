@@ -27,16 +27,42 @@ export interface GuardedFunction {
 }
 
 const VERSION = /^\d+$/;
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The ARN the input names. A CloudFormation signal carries the function's physical resource id (its
+ * name), resolved here in the envelope's account and Region: the rule cannot build the ARN itself,
+ * because a name spliced into a quoted template is not escaped by EventBridge.
+ */
+export function signalFunctionArn(
+  input: Pick<ValidInput, 'functionArn' | 'accountId' | 'region' | 'trigger'>,
+  partition: string,
+): string {
+  if (input.trigger.kind !== 'cloudformation' || input.functionArn.startsWith('arn:'))
+    return input.functionArn;
+  if (!FUNCTION_NAME.test(input.functionArn)) {
+    throw new InvalidFunctionArnError(
+      `The CloudFormation signal names "${printable(input.functionArn)}", which is not a Lambda function name (1-64 letters, digits, - and _).`,
+    );
+  }
+  return formatFunctionArn({
+    partition,
+    region: input.region,
+    accountId: input.accountId,
+    functionName: input.functionArn,
+  });
+}
 
 /**
  * Decides, from the input alone, whether the hub may act on the function: before any AWS call, so
  * a refused event touches nothing. Refuses malformed ARNs, another partition, qualified ARNs (but
  * drops the version of a CloudTrail UpdateFunctionCode/PublishVersion signal, which names the
  * version it published), an ARN of another account or Region than the event's, and accounts or
- * Regions the hub does not serve.
+ * Regions the hub does not serve. A CloudFormation signal's function name is resolved in the
+ * envelope's account and Region.
  */
 export function guardFunction(input: ValidInput, config: GuardConfig): GuardedFunction {
-  const parsed = parseFunctionArn(input.functionArn);
+  const parsed = parseFunctionArn(signalFunctionArn(input, config.partition));
   const { qualifier, ...arn } = parsed;
   const lambdaArn = formatFunctionArn(arn);
 

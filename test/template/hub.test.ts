@@ -393,7 +393,8 @@ describe('hub template (serverless package)', () => {
       const rule = resource(template, 'AlertRegistrationFailedRule', 'AWS::Events::Rule').Properties;
 
       expect(rule.EventBusName).toEqual({ Ref: 'HubEventBus' });
-      expect(rule.EventPattern).toEqual(file?.eventPattern);
+      // The file's pattern, narrowed to the hub's own account: members must not forge alerts.
+      expect(rule.EventPattern).toEqual({ ...file?.eventPattern, account: [{ Ref: 'AWS::AccountId' }] });
       expect(rule.Targets).toHaveLength(1);
       expect(rule.Targets[0].Arn).toEqual({ Ref: 'AlertTopic' });
       expect(rule.Targets[0].InputTransformer.InputTemplate).toContain('<error>');

@@ -5,6 +5,7 @@ import { parseFunctionArn } from '../../../functions/shared/arn.js';
 import { DetailType, Tags } from '../../../functions/shared/event-types.js';
 import { labelProblem } from '../../../functions/shared/limits.js';
 import type { TriggerKind, WorkflowInput } from '../../../functions/shared/types.js';
+import { signalFunctionArn } from '../../../functions/verify-function/guards.js';
 import { matchesPattern, validatePattern } from '../../../local/events/pattern.js';
 import { loadSample, type Sample, toEnvelope } from '../../../local/events/sample.js';
 import {
@@ -110,10 +111,12 @@ describe('events/rules', () => {
         expect(rest.accountId, rule).toBe(envelope.account);
         expect(rest.region, rule).toBe(envelope.region);
         // A sample expecting InvalidFunctionArnError carries a functionArn VerifyFunction must refuse.
+        // (A CloudFormation signal carries the function name; VerifyFunction resolves it first.)
+        const named = () => parseFunctionArn(signalFunctionArn(input as WorkflowInput, 'aws'));
         if (sample.expect.error === 'InvalidFunctionArnError') {
-          expect(() => parseFunctionArn(rest.functionArn), rule).toThrow();
+          expect(named, rule).toThrow();
         } else {
-          expect(() => parseFunctionArn(rest.functionArn), rule).not.toThrow();
+          expect(named, rule).not.toThrow();
         }
         expect(rest.hints, rule).toEqual(
           sample.entry.DetailType === DetailType.ConnectorLambdaDeployed ? sample.entry.Detail : null,
@@ -158,11 +161,12 @@ describe('events/rules', () => {
     it.each(deploySamples)('$file expects the outcome the world produces', ({ sample }) => {
       const [started] = workflowInputs(sample);
       if (started === undefined) throw new Error('no deploy rule matches this sample');
+      const named = () => parseFunctionArn(signalFunctionArn(started.input as WorkflowInput, 'aws'));
       if (sample.expect.error === 'InvalidFunctionArnError') {
-        expect(() => parseFunctionArn((started.input as WorkflowInput).functionArn)).toThrow();
+        expect(named).toThrow();
         return;
       }
-      const arn = parseFunctionArn((started.input as WorkflowInput).functionArn);
+      const arn = named();
       const account = world.accounts.find((a) => a.accountId === arn.accountId);
       const fn = account?.functions.find((f) => f.name === arn.functionName && f.region === arn.region);
       const label = fn?.tags?.[Tags.connectorLabel];

@@ -137,3 +137,40 @@ describe('guardFunction', () => {
     });
   });
 });
+
+describe('guardFunction with a CloudFormation signal', () => {
+  const cloudformation = (functionArn: string) => ({
+    accountId: '111111111111',
+    region: 'eu-west-1',
+    functionArn,
+    hints: {},
+    trigger: {
+      kind: 'cloudformation' as const,
+      eventId: 'e-1',
+      name: 'CREATE_COMPLETE',
+      time: '2026-11-27T08:00:00Z',
+    },
+    executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:sm:run',
+  });
+  const open = { partition: 'aws', allowedAccountIds: [], servedRegions: [] };
+
+  describe('resolves the physical resource id', () => {
+    it('builds the ARN in the envelope’s account, Region and the hub’s partition', () => {
+      expect(guardFunction(cloudformation('my-connector'), open).lambdaArn).toBe(
+        'arn:aws:lambda:eu-west-1:111111111111:function:my-connector',
+      );
+    });
+
+    it('refuses a name that is no function name, e.g. one carrying JSON', () => {
+      const injected = 'x", "accountId": "333333333333';
+      expect(() => guardFunction(cloudformation(injected), open)).toThrow(InvalidFunctionArnError);
+      expect(() => guardFunction(cloudformation(injected), open)).toThrow(/not a Lambda function name/);
+    });
+
+    it('still applies the account guard to a full ARN', () => {
+      expect(() =>
+        guardFunction(cloudformation('arn:aws:lambda:eu-west-1:333333333333:function:victim'), open),
+      ).toThrow(AccountMismatchError);
+    });
+  });
+});
