@@ -14,7 +14,7 @@ import { createIdempotencyConfig } from './idempotency.js';
 import { deleteOnlyOwnRecord } from './idempotency-guard.js';
 import { parseRegisterInput } from './input.js';
 import { appendEventLogKeys, validateEvent } from './middleware.js';
-import { createPacer, pacingMiddleware } from './pacer.js';
+import { addPacing, createPacer } from './pacer.js';
 import { registerConnector } from './register.js';
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
@@ -37,8 +37,7 @@ const pace =
 const clientsFor = createClientFactory({
   ...hub,
   onAppflowClient: (client, target) => {
-    if (pace)
-      client.middlewareStack.add(pacingMiddleware(pace, target), { step: 'build', name: 'appflowPacer' });
+    if (pace) addPacing(client, pace, target);
   },
 });
 

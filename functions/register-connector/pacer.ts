@@ -1,10 +1,11 @@
+import type { AppflowClient } from '@aws-sdk/client-appflow';
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
+import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { AppFlowRequestBudgetBusyError } from '../shared/errors.js';
 
 /** Where one AppFlow request budget applies: AppFlow throttles per account and Region. */
@@ -127,12 +128,29 @@ export function createPacer(options: PacerOptions): Pacer {
 }
 
 /**
- * An SDK middleware that paces every AppFlow command sent by a client of one account and Region.
- * Added at the build step, so the SDK's own retries of a command share its slot.
+ * An SDK middleware that paces every AppFlow request of a client of one account and Region.
+ * See addPacing for where it goes in the stack.
  */
-export function pacingMiddleware(pace: Pacer, scope: BudgetScope): BuildMiddleware<object, MetadataBearer> {
+export function pacingMiddleware(
+  pace: Pacer,
+  scope: BudgetScope,
+): FinalizeRequestMiddleware<object, MetadataBearer> {
   return (next) => async (args) => {
     await pace(scope);
     return next(args);
   };
+}
+
+/**
+ * Adds the pacing middleware right after the SDK's retry middleware, so each attempt, the SDK's own
+ * retries of a throttled request included, waits for a slot of its own.
+ *
+ * @example addPacing(appflowClient, pace, { accountId, region });
+ */
+export function addPacing(client: AppflowClient, pace: Pacer, scope: BudgetScope): void {
+  client.middlewareStack.addRelativeTo(pacingMiddleware(pace, scope), {
+    relation: 'after',
+    toMiddleware: 'retryMiddleware',
+    name: 'appflowPacer',
+  });
 }

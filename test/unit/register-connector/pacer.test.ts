@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppflowClient, RegisterConnectorCommand } from '@aws-sdk/client-appflow';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPacer, pacingMiddleware } from '../../../functions/register-connector/pacer.js';
+import { addPacing, createPacer, pacingMiddleware } from '../../../functions/register-connector/pacer.js';
 import { AppFlowRequestBudgetBusyError } from '../../../functions/shared/errors.js';
 import { createIdempotencyTable, type RunningDynalite, startDynalite } from './dynalite.js';
 
@@ -146,5 +149,55 @@ describe('createPacer when DynamoDB fails', () => {
     const failing = { send: vi.fn(async () => Promise.reject(denied)) } as unknown as DynamoDBClient;
     const pace = createPacer({ dynamodb: failing, tableName: 'any', requestsPerSecond: 5, maxWaitMs: 1000 });
     await expect(pace(scope)).rejects.toBe(denied);
+  });
+});
+
+describe('addPacing', () => {
+  describe('on a real AppFlow client', () => {
+    it('paces every attempt, the SDK’s own retry of a throttled request included', async () => {
+      let answered = 0;
+      // A tiny AppFlow that throttles the first request and accepts the second.
+      const server = createServer((_request, response) => {
+        answered += 1;
+        if (answered === 1) {
+          response.writeHead(429, {
+            'content-type': 'application/json',
+            'x-amzn-errortype': 'ThrottlingException',
+          });
+          response.end('{"message":"Rate exceeded"}');
+        } else {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end('{"connectorArn":"arn:aws:appflow:eu-west-1:111111111111:connector/x"}');
+        }
+      });
+      await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+      const client = new AppflowClient({
+        region: 'eu-west-1',
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 2,
+      });
+      const pace = vi.fn(async () => undefined);
+      addPacing(client, pace, scope);
+
+      try {
+        const { connectorArn } = await client.send(
+          new RegisterConnectorCommand({
+            connectorLabel: 'x',
+            connectorProvisioningType: 'LAMBDA',
+            connectorProvisioningConfig: {
+              lambda: { lambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:function:x' },
+            },
+          }),
+        );
+        expect(connectorArn).toBe('arn:aws:appflow:eu-west-1:111111111111:connector/x');
+        expect(answered).toBe(2);
+        expect(pace).toHaveBeenCalledTimes(2);
+        expect(pace).toHaveBeenCalledWith(scope);
+      } finally {
+        client.destroy();
+        server.close();
+      }
+    });
   });
 });
