@@ -1,0 +1,37 @@
+import { type Stack, type StackOptions, startStack } from '../../../local/stack.js';
+
+/**
+ * Starts the local stack for a resilience suite: retry waits at 1/100 of AWS's, and room for every
+ * connector's execution environment next to the registrar's (the default cap of 64 would evict warm
+ * registrar environments and pay their cold starts again).
+ */
+export function startResilienceStack(worldPath: string, options: StackOptions = {}): Promise<Stack> {
+  return startStack({
+    timeScale: 0.01,
+    ...options,
+    worldPath,
+    runtime: { maxEnvironments: 160, ...options.runtime },
+  });
+}
+
+/**
+ * Sets the timeout of one of the registrar's functions in every hub Region, as
+ * `aws lambda update-function-configuration --timeout` would, before it is first invoked. Powertools
+ * keeps an in-progress idempotency record for the invocation's remaining time, which the runtime
+ * derives from the timeout; timeScale shortens only retry waits, so a crashed registration's record
+ * would otherwise block its retries for serverless.yml's 30 s.
+ */
+export function setFunctionTimeout(stack: Stack, functionKey: string, seconds: number): void {
+  for (const deployment of stack.deployments) {
+    const config = deployment.functions.find((fn) => fn.key === functionKey);
+    if (!config) throw new Error(`serverless.yml has no function ${functionKey}`);
+    const deployed = stack.registry.get(deployment.accountId, deployment.region, config.name);
+    if (!deployed) throw new Error(`${config.name} is not deployed in ${deployment.region}`);
+    if (stack.runtime.environments(deployed.arn).length > 0) {
+      throw new Error(
+        `${config.name} already has execution environments; set its timeout before invoking it`,
+      );
+    }
+    stack.registry.add({ ...deployed, timeoutSeconds: seconds });
+  }
+}
