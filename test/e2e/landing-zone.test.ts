@@ -1,0 +1,320 @@
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssumeRoleLogEntry } from '../../local/services/sts.js';
+import { type Stack, startStack } from '../../local/stack.js';
+import { registeredLabels } from './support/appflow.js';
+import { StackClients } from './support/clients.js';
+import { deliver, deliverOne, origin, type Put } from './support/events.js';
+import {
+  appflowMark,
+  expectFailure,
+  expectRegistration,
+  registrationsSince,
+} from './support/expectations.js';
+import { executionOf } from './support/outcomes.js';
+import { fixtureSample, fixtureWorld, productSample } from './support/paths.js';
+import { SLOW } from './support/timeouts.js';
+
+// test/e2e/fixtures/worlds/landing-zone.json: the hub (111111111111, eu-west-1 and us-east-1, no
+// connectors of its own), the default world's three spokes, a spoke whose role trusts another hub,
+// a member account without the spoke role, and an account outside the organization.
+const HUB = '111111111111';
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const ACCOUNTS = [
+  '111111111111',
+  '222222222222',
+  '333333333333',
+  '444444444444',
+  '555555555555',
+  '666666666666',
+];
+const SPOKE_ROLE = 'AppFlowConnectorRegistrar';
+const spokeRoleArn = (accountId: string) => `arn:aws:iam::${accountId}:role/${SPOKE_ROLE}`;
+
+const SPOKE_DEPLOYS = [
+  productSample('spoke-sales.eu-west-1.cloudtrail-create-function.registered.json'),
+  productSample('spoke-sales.us-east-1.cloudtrail-update-function-code.registered.json'),
+  productSample('spoke-finance.cloudformation-update-complete.registered.json'),
+  productSample('spoke-ops.pipeline-connector-deployed.registered.json'),
+];
+
+/** Every label AppFlow holds, per "<account>/<Region>", asked through ListConnectors as each account. */
+async function labelsEverywhere(clients: StackClients): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = {};
+  for (const accountId of ACCOUNTS) {
+    for (const region of REGIONS) {
+      const labels = await registeredLabels(clients.appflow(accountId, region));
+      if (labels.length > 0) found[`${accountId}/${region}`] = labels;
+    }
+  }
+  return found;
+}
+
+/** The name of an execution, as the hub's role session names carry it (registrar-<name>). */
+function sessionOf(executionArn: string): string {
+  return `registrar-${executionArn.split(':').pop()}`;
+}
+
+describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW }, () => {
+  let stack: Stack;
+  let clients: StackClients;
+  const assumeRolesSince = (mark: number): AssumeRoleLogEntry[] => stack.sts.assumeRoleLog.slice(mark);
+
+  beforeAll(async () => {
+    stack = await startStack({ timeScale: 0.01, worldPath: fixtureWorld('landing-zone') });
+    clients = new StackClients(stack);
+  }, SLOW);
+
+  afterAll(async () => {
+    clients?.destroy();
+    await stack?.stop();
+  }, SLOW);
+
+  describe('a forged event (account A names account B’s function)', () => {
+    it('fails with AccountMismatchError and an alert, registers nothing anywhere and never assumes a role', async () => {
+      const put = await deliverOne(
+        stack,
+        clients,
+        productSample('pipeline-connector-deployed.forged-account.failed.json'),
+      );
+
+      expectFailure(stack, origin(put), {
+        error: 'AccountMismatchError',
+        failedIn: 'VerifyFunction',
+        connectorLabel: null,
+        lambdaArn: 'arn:aws:lambda:eu-west-1:333333333333:function:finance-connector',
+      });
+      expect(stack.appflow.registrations).toEqual([]);
+      expect(await labelsEverywhere(clients)).toEqual({});
+      expect(stack.sts.assumeRoleLog).toEqual([]);
+    });
+  });
+
+  describe('three spokes deploying in two Regions at the same moment', () => {
+    let puts: Put[];
+    let assumeMark: number;
+    let appflowBefore: number;
+
+    beforeAll(async () => {
+      assumeMark = stack.sts.assumeRoleLog.length;
+      appflowBefore = appflowMark(stack);
+      puts = await deliver(stack, clients, SPOKE_DEPLOYS);
+    }, SLOW);
+
+    it('registers each connector in its own account and Region, and announces it on the hub bus of that Region', async () => {
+      for (const put of puts) {
+        const label = put.sample.expect.connectorLabel as string;
+        await expectRegistration(stack, clients, origin(put), {
+          connectorLabel: label,
+          functionName: label,
+          action: 'registered',
+        });
+      }
+      expect(await labelsEverywhere(clients)).toEqual({
+        '222222222222/eu-west-1': ['sales-connector'],
+        '222222222222/us-east-1': ['sales-connector'],
+        '333333333333/eu-west-1': ['finance-connector'],
+        '444444444444/us-east-1': ['ops-connector'],
+      });
+    });
+
+    it('registers as the spoke role of each account, in the session of the execution that acted', () => {
+      const changes = registrationsSince(stack, appflowBefore);
+
+      expect(changes).toHaveLength(4);
+      for (const put of puts) {
+        const execution = executionOf(stack, origin(put).eventId);
+        const input = JSON.parse(execution.input) as { accountId: string; region: string };
+        const change = changes.find(
+          (one) => one.accountId === input.accountId && one.region === input.region,
+        );
+        expect(change).toMatchObject({
+          operation: 'RegisterConnector',
+          callerArn: `arn:aws:sts::${input.accountId}:assumed-role/${SPOKE_ROLE}/${sessionOf(execution.executionArn)}`,
+        });
+      }
+    });
+
+    it('assumed the spoke role of each of the three accounts from the hub’s registrar roles, and no other role', () => {
+      const hubRoles = stack.deployments.flatMap((deployment) =>
+        deployment.functions.map((fn) => fn.roleArn),
+      );
+      const entries = assumeRolesSince(assumeMark);
+
+      expect(new Set(entries.map((entry) => entry.roleArn))).toEqual(
+        new Set(['222222222222', '333333333333', '444444444444'].map(spokeRoleArn)),
+      );
+      for (const entry of entries) {
+        expect(entry).toMatchObject({ allowed: true, callerAccountId: HUB });
+        const callerRole = entry.callerArn.replace(
+          /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/.*$/,
+          'arn:aws:iam::$1:role/$2',
+        );
+        expect(hubRoles).toContain(callerRole);
+      }
+    });
+
+    it('assumes no role again for a later signal from the same spoke, served by warm environments', async () => {
+      const finance = productSample('spoke-finance.cloudformation-update-complete.registered.json');
+      await deliverOne(stack, clients, finance);
+      const mark = stack.sts.assumeRoleLog.length;
+
+      const put = await deliverOne(stack, clients, finance);
+
+      await expectRegistration(stack, clients, origin(put), {
+        connectorLabel: 'finance-connector',
+        functionName: 'finance-connector',
+        action: 'registered',
+      });
+      expect(assumeRolesSince(mark)).toEqual([]);
+    });
+
+    it('assumed each spoke role at most once per function environment over all these signals (the credentials are cached)', () => {
+      const perEnvironment = new Map<string, number>();
+      for (const entry of assumeRolesSince(assumeMark)) {
+        const environmentId = stack.identity.resolve(entry.accessKeyId as string).environmentId;
+        expect(environmentId).toBeDefined();
+        const key = `${entry.roleArn} in ${environmentId}`;
+        perEnvironment.set(key, (perEnvironment.get(key) ?? 0) + 1);
+      }
+
+      expect(perEnvironment.size).toBeGreaterThanOrEqual(3);
+      expect([...perEnvironment].filter(([, count]) => count > 1)).toEqual([]);
+    });
+  });
+
+  describe('a spoke the hub cannot act in', () => {
+    it.each([
+      [
+        'whose role trusts another hub',
+        'landing-zone/spoke-untrusting.pipeline-connector-deployed.failed.json',
+        '555555555555',
+        'eu-west-1',
+        'untrusting-connector',
+        /not among the principals the role trusts/,
+      ],
+      [
+        'without the spoke role',
+        'landing-zone/spoke-without-role.pipeline-connector-deployed.failed.json',
+        '666666666666',
+        'us-east-1',
+        'roleless-connector',
+        /no role AppFlowConnectorRegistrar/,
+      ],
+    ])(
+      'alerts on a spoke %s (SpokeRoleAccessDeniedError) and registers nothing',
+      async (_what, file, accountId, region, name, reason) => {
+        const assumeMark = stack.sts.assumeRoleLog.length;
+        const mark = appflowMark(stack);
+
+        const put = await deliverOne(stack, clients, fixtureSample(file));
+
+        const execution = expectFailure(stack, origin(put), {
+          error: 'SpokeRoleAccessDeniedError',
+          failedIn: 'VerifyFunction',
+          connectorLabel: null,
+          lambdaArn: `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+        });
+        const attempts = assumeRolesSince(assumeMark);
+        expect(attempts.length).toBeGreaterThan(0);
+        for (const attempt of attempts) {
+          expect(attempt).toMatchObject({
+            roleArn: spokeRoleArn(accountId),
+            roleSessionName: sessionOf(execution.executionArn),
+            allowed: false,
+            reason: expect.stringMatching(reason),
+          });
+        }
+        expect(registrationsSince(stack, mark)).toEqual([]);
+        expect(await registeredLabels(clients.appflow(accountId, region))).toEqual([]);
+      },
+    );
+  });
+});
+
+describe('a hub restricted to some accounts and Regions (allowedAccountIds, servedRegions)', {
+  timeout: SLOW,
+}, () => {
+  let stack: Stack;
+  let clients: StackClients;
+  let puts: Put[];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      timeScale: 0.01,
+      worldPath: fixtureWorld('landing-zone'),
+      params: { allowedAccountIds: '222222222222', servedRegions: 'eu-west-1' },
+    });
+    clients = new StackClients(stack);
+    puts = await deliver(stack, clients, [
+      productSample('spoke-finance.cloudformation-update-complete.registered.json'),
+      productSample('spoke-sales.us-east-1.cloudtrail-update-function-code.registered.json'),
+      productSample('spoke-sales.eu-west-1.cloudtrail-create-function.registered.json'),
+    ]);
+  }, SLOW);
+
+  afterAll(async () => {
+    clients?.destroy();
+    await stack?.stop();
+  }, SLOW);
+
+  it('hands the serverless.yml params to both registrar functions as ALLOWED_ACCOUNT_IDS and SERVED_REGIONS', async () => {
+    for (const deployment of stack.deployments) {
+      for (const fn of deployment.functions) {
+        const { Environment } = await clients
+          .lambda(HUB, deployment.region)
+          .send(new GetFunctionConfigurationCommand({ FunctionName: fn.arn }));
+        expect(Environment?.Variables).toMatchObject({
+          ALLOWED_ACCOUNT_IDS: '222222222222',
+          SERVED_REGIONS: 'eu-west-1',
+        });
+      }
+    }
+  });
+
+  it.each([
+    [
+      'an account not on the list',
+      0,
+      'AccountNotAllowedError',
+      'arn:aws:lambda:eu-west-1:333333333333:function:finance-connector',
+    ],
+    [
+      'a Region not served',
+      1,
+      'RegionNotServedError',
+      'arn:aws:lambda:us-east-1:222222222222:function:sales-connector',
+    ],
+  ])(
+    'refuses an event from %s with an alert, touching nothing in the account',
+    (_what, index, error, lambdaArn) => {
+      const put = puts[index] as Put;
+
+      const execution = expectFailure(stack, origin(put), {
+        error,
+        failedIn: 'VerifyFunction',
+        connectorLabel: null,
+        lambdaArn,
+      });
+      const session = sessionOf(execution.executionArn);
+      expect(stack.sts.assumeRoleLog.filter((entry) => entry.roleSessionName === session)).toEqual([]);
+      expect(
+        stack.appflow.stats.byAccountRegion[`${put.sample.account}/${put.sample.region}`],
+      ).toBeUndefined();
+    },
+  );
+
+  it('registers the connector of the allowed account in the served Region, and nothing else anywhere', async () => {
+    await expectRegistration(stack, clients, origin(puts[2]), {
+      connectorLabel: 'sales-connector',
+      functionName: 'sales-connector',
+      action: 'registered',
+    });
+    expect(
+      stack.appflow.registrations.map(({ accountId, region, label }) => ({ accountId, region, label })),
+    ).toEqual([{ accountId: '222222222222', region: 'eu-west-1', label: 'sales-connector' }]);
+    expect(new Set(stack.sts.assumeRoleLog.map((entry) => entry.roleArn))).toEqual(
+      new Set([spokeRoleArn('222222222222')]),
+    );
+  });
+});

@@ -1,0 +1,180 @@
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { expect } from 'vitest';
+import type { RegistrationEvent } from '../../../local/services/appflow.js';
+import type { ExecutionRecord } from '../../../local/services/states.js';
+import type { Stack } from '../../../local/stack.js';
+import { describeCustomConnector } from './appflow.js';
+import type { StackClients } from './clients.js';
+import type { Origin } from './events.js';
+import {
+  alertsOf,
+  executionOf,
+  FAILED_FIELDS,
+  REGISTERED_FIELDS,
+  REGISTRAR_SOURCE,
+  registrarEventsOf,
+  statesEntered,
+} from './outcomes.js';
+
+/** Where AppFlow's change log stood before a step, to read what the step (and nothing else) changed. */
+export function appflowMark(stack: Stack): number {
+  return stack.appflow.registrations.length;
+}
+
+/** The changes AppFlow applied since the mark. */
+export function registrationsSince(stack: Stack, mark: number): RegistrationEvent[] {
+  return stack.appflow.registrations.slice(mark);
+}
+
+/**
+ * Calls that can change AppFlow's state (RegisterConnector, UpdateConnectorRegistration), answered or
+ * refused, across accounts: what the workflow sends, and what a test reading AppFlow never does.
+ */
+export function appflowWrites(stack: Stack): number {
+  return appflowCalls(stack, 'RegisterConnector') + appflowCalls(stack, 'UpdateConnectorRegistration');
+}
+
+/** Calls AppFlow answered for an operation (successes and failures), across accounts. */
+export function appflowCalls(stack: Stack, operation: string): number {
+  return stack.appflow.stats.byOperation[operation]?.calls ?? 0;
+}
+
+export interface ExpectedRegistration {
+  connectorLabel: string;
+  action: 'registered' | 'updated' | 'unchanged';
+  /** The function's account and Region; default: the event's. */
+  accountId?: string;
+  region?: string;
+  functionName: string;
+}
+
+/**
+ * Checks that an event ended in a registration: one execution, SUCCEEDED through
+ * PublishConnectorRegistered; one ConnectorRegistered event on the hub bus carrying every field of
+ * DESIGN.md with the right values (codeSha256 as Lambda's GetFunction reports it); no alert; and
+ * AppFlow, asked through its API in the function's account, holds the label for that function.
+ * Returns the execution.
+ */
+export async function expectRegistration(
+  stack: Stack,
+  clients: StackClients,
+  origin: Origin,
+  expected: ExpectedRegistration,
+): Promise<ExecutionRecord> {
+  const accountId = expected.accountId ?? origin.account;
+  const region = expected.region ?? origin.region;
+  const lambdaArn = `arn:aws:lambda:${region}:${accountId}:function:${expected.functionName}`;
+  const connectorArn = `arn:aws:appflow:${region}:${accountId}:connector/${expected.connectorLabel}`;
+  const hub = stack.hubIn(origin.region);
+
+  const execution = executionOf(stack, origin.eventId);
+  expect(execution.stateMachineArn).toBe(hub.stateMachine.arn);
+  expect({ status: execution.status, error: execution.error }).toEqual({
+    status: 'SUCCEEDED',
+    error: undefined,
+  });
+  expect(statesEntered(execution)).toEqual([
+    'VerifyFunction',
+    'OptedIn',
+    'RegisterConnector',
+    'PublishConnectorRegistered',
+    'Registered',
+  ]);
+
+  const { CodeSha256 } =
+    (await clients.lambda(accountId, region).send(new GetFunctionCommand({ FunctionName: lambdaArn })))
+      .Configuration ?? {};
+  const published = registrarEventsOf(stack, execution.executionArn);
+  expect(published).toHaveLength(1);
+  const [{ bus, event }] = published as [(typeof published)[number]];
+  expect({ bus: bus.arn, source: event.source, detailType: event['detail-type'] }).toEqual({
+    bus: hub.eventBus.arn,
+    source: REGISTRAR_SOURCE,
+    detailType: 'ConnectorRegistered',
+  });
+  expect(Object.keys(event.detail as object).sort()).toEqual([...REGISTERED_FIELDS]);
+  expect(event.detail).toEqual({
+    connectorArn,
+    connectorLabel: expected.connectorLabel,
+    lambdaArn,
+    accountId,
+    region,
+    action: expected.action,
+    codeSha256: CodeSha256,
+    executionArn: execution.executionArn,
+  });
+  expect(alertsOf(stack, execution.executionArn)).toEqual([]);
+
+  const registered = await describeCustomConnector(
+    clients.appflow(accountId, region),
+    expected.connectorLabel,
+  );
+  expect(registered).toMatchObject({
+    connectorArn,
+    connectorLabel: expected.connectorLabel,
+    connectorProvisioningType: 'LAMBDA',
+    connectorProvisioningConfig: { lambda: { lambdaArn } },
+  });
+  return execution;
+}
+
+export interface ExpectedFailure {
+  error: string;
+  /** The state whose task failed. */
+  failedIn: 'VerifyFunction' | 'RegisterConnector';
+  /** The label the failure event carries: null when verification failed before a label was known. */
+  connectorLabel: string | null;
+  /** The function ARN as the signal named it. */
+  lambdaArn: string;
+}
+
+/**
+ * Checks that an event ended in an alerted failure: one execution FAILED with the error (its cause
+ * Lambda's error payload for that error); one ConnectorRegistrationFailed event on the hub bus with
+ * every field of DESIGN.md; one alert on the hub's SNS alert topic about it. Returns the execution.
+ */
+export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFailure): ExecutionRecord {
+  const hub = stack.hubIn(origin.region);
+  const execution = executionOf(stack, origin.eventId);
+  expect({ status: execution.status, error: execution.error }).toEqual({
+    status: 'FAILED',
+    error: expected.error,
+  });
+  const cause = JSON.parse(execution.cause ?? '{}') as { errorType?: string; errorMessage?: string };
+  expect(cause.errorType).toBe(expected.error);
+  expect(cause.errorMessage?.length).toBeGreaterThan(20);
+  const entered = statesEntered(execution);
+  expect(entered[0]).toBe('VerifyFunction');
+  expect(entered.slice(-2)).toEqual(['PublishRegistrationFailed', 'RegistrationFailed']);
+  expect(entered.includes('RegisterConnector')).toBe(expected.failedIn === 'RegisterConnector');
+
+  const published = registrarEventsOf(stack, execution.executionArn);
+  expect(published).toHaveLength(1);
+  const [{ bus, event }] = published as [(typeof published)[number]];
+  expect({ bus: bus.arn, source: event.source, detailType: event['detail-type'] }).toEqual({
+    bus: hub.eventBus.arn,
+    source: REGISTRAR_SOURCE,
+    detailType: 'ConnectorRegistrationFailed',
+  });
+  expect(Object.keys(event.detail as object).sort()).toEqual([...FAILED_FIELDS]);
+  expect(event.detail).toEqual({
+    error: expected.error,
+    cause: execution.cause,
+    connectorLabel: expected.connectorLabel,
+    lambdaArn: expected.lambdaArn,
+    accountId: origin.account,
+    region: origin.region,
+    executionArn: execution.executionArn,
+  });
+
+  const sent = alertsOf(stack, execution.executionArn);
+  expect(sent).toHaveLength(1);
+  expect(hub.topics.map((topic) => topic.arn)).toContain(sent[0]?.topicArn);
+  expect(sent[0]?.message).toMatchObject({
+    error: expected.error,
+    lambdaArn: expected.lambdaArn,
+    accountId: origin.account,
+    region: origin.region,
+  });
+  return execution;
+}
