@@ -78,8 +78,10 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
 }
 
 /**
- * A role session name that shows in the member account's CloudTrail which execution acted:
- * `registrar-<execution name>`, cut to STS's 64 characters and its allowed characters.
+ * A role session name that shows in the member account's CloudTrail which execution assumed the
+ * role: `registrar-<execution name>`, cut to STS's 64 characters and its allowed characters.
+ * Credentials are cached per account, so later executions served by the same warm environment act
+ * in that first session until it is renewed; their own execution ARN is in the hub's logs.
  */
 export function sessionNameFor(executionArn: string): string {
   const executionName = executionArn.split(':').pop() ?? 'execution';

@@ -67,8 +67,15 @@ export function createProgram(): Command {
       async (
         files: string[],
         options: FaultFlags & { world: string; timeScale: number; json?: boolean; param?: string[] },
+        command: Command,
       ) => {
         const started = Date.now();
+        // A crashed register invocation holds its idempotency lock for the function's real timeout
+        // (30 s); shortened retries would give up before it frees. Keep AWS timing unless told.
+        if (options.crashAfterRegister && command.getOptionValueSource('timeScale') === 'default') {
+          options.timeScale = 1;
+          progress('--crash-after-register: retries run at AWS timing (--time-scale 1); a crash costs ~30 s');
+        }
         const eventFiles = files.length > 0 ? files.map((file) => resolve(file)) : defaultSampleFiles();
         progress(`starting the local stack (${options.world})`);
         const stack = await startStack({

@@ -53,11 +53,24 @@ describe('register-connector state machine', () => {
 
       expect(run.path).toEqual([
         'VerifyFunction',
+        'FunctionNamedByArn',
         'NoConnectorVerified',
         'PublishRegistrationFailed',
         'RegistrationFailed',
       ]);
       expect(run.attempts.RegisterConnector).toBeUndefined();
+      expect(run.published[0]?.Detail).toMatchObject({ lambdaArn: fixtures.workflowInput().functionArn });
+    });
+
+    it('names the function by ARN when a CloudFormation signal named it only by its name', async () => {
+      const input = { ...fixtures.workflowInput(), functionArn: 'no-permission-connector' };
+      const run = await runWorkflow({ input, verify: failingAlways('MissingAppFlowPermissionError') });
+
+      expect(run.path).toContain('NoConnectorVerifiedByName');
+      expect(run.published[0]?.Detail).toMatchObject({
+        lambdaArn: `arn:aws:lambda:${input.region}:${input.accountId}:function:no-permission-connector`,
+        connectorLabel: null,
+      });
     });
   });
 
