@@ -111,8 +111,11 @@ describe('readDeployment', () => {
 
     it('routes ConnectorRegistrationFailed on the hub bus to the alert topic', () => {
       const alert = ruleFiles.find((rule) => rule.inputTransformer === undefined);
+      // Narrowed to the hub's own account on deploy: members must not forge alerts.
       const deployed = hub.rules.filter(
-        (rule) => JSON.stringify(rule.eventPattern) === JSON.stringify(alert?.eventPattern),
+        (rule) =>
+          JSON.stringify(rule.eventPattern) ===
+          JSON.stringify({ ...alert?.eventPattern, account: [hub.accountId] }),
       );
       expect(deployed).toHaveLength(1);
       expect(deployed[0]?.eventBusName).toBe(hub.eventBus.name);
