@@ -50,8 +50,9 @@ describe('the registrar when AppFlow misbehaves', () => {
     stack = await startResilienceStack(world.path, {
       faults: {
         seed: SEED,
-        // AppFlow's own limit, below the 8/s the hub paces to here: the bucket throttles too.
-        appflowRate: { perSecond: 4, burst: 2 },
+        // AppFlow's own limit, far below the 8/s the hub paces to here: any two calls in one account
+        // within a second meet the bucket, so it throttles whatever the machine's speed.
+        appflowRate: { perSecond: 1, burst: 1 },
         appflowErrors: { ThrottlingException: 0.3, InternalServerException: 0.05 },
         appflowLatencyMs: { min: 5, max: 30 },
         crashAfterRegister: 0.2,
