@@ -333,12 +333,7 @@ function seconds(date: Date): number {
 
 function describeExecution(record: ExecutionRecord): Record<string, unknown> {
   return {
-    executionArn: record.executionArn,
-    stateMachineArn: record.stateMachineArn,
-    name: record.name,
-    status: record.status,
-    startDate: seconds(record.startDate),
-    ...(record.stopDate !== undefined ? { stopDate: seconds(record.stopDate) } : {}),
+    ...listItem(record),
     input: record.input,
     inputDetails: { included: true },
     ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
