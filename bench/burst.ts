@@ -4,18 +4,20 @@
  * retry timing (timeScale 1). Two runs on fresh stacks:
  *   cold - as it happens after a deploy: every execution environment starts cold;
  *   warm - the registrar's and the connectors' environments initialised beforehand (as provisioned
- *          concurrency would), so the local CPU cost of ~600 cold starts leaves the critical path
- *          and what remains is the design: pacing, throttles, retries.
+ *          concurrency would: init only), so the local CPU cost of ~200 cold starts leaves the
+ *          critical path and what remains is the design: pacing, throttles, retries.
  * Prints wall time against the ideal (200 / 10 = 20 s), AppFlow calls per registration, throttles,
  * failed executions, lost signals, peak RSS and where the time went; writes docs/burst.svg.
  *
  *   npm run build && node --import tsx bench/burst.ts [--connectors 200] [--pacer 9] [--only cold|warm]
- *     [--max-environments 700] [--default-concurrency 250] [--max-concurrent 1000] [--no-svg]
+ *     [--max-environments 300] [--per-function 8] [--inits <cores>] [--default-concurrency 250]
+ *     [--max-concurrent 1000] [--no-svg]
  */
 import './lib/quiet-sdk.js';
 import { rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Stack } from '../local/stack.js';
+import { DEFAULT_ENVIRONMENTS_PER_FUNCTION, type Stack } from '../local/stack.js';
 import { flagArg, numberArg } from './lib/args.js';
 import { type LoadRunResult, registeredAndAnnounced, runLoad, stateSpan } from './lib/load-run.js';
 import { loadLine, machineLine } from './lib/machine.js';
@@ -42,10 +44,16 @@ type Mode = 'cold' | 'warm';
 
 const connectors = numberArg('connectors', 200);
 const pacer = numberArg('pacer', 9);
-// AWS-like: each function may run 250 at once (an account's default quota is 1,000), so the burst
-// meets no Lambda throttling; 700 environments hold 200 verify + 200 register + 200 connectors.
+// AWS-like concurrency: each function may run 250 at once (an account's default quota is 1,000), so
+// the burst meets no Lambda throttling. The stack's capacity model (local/stack.ts): at most
+// --per-function environments of one function, further invocations waiting for one (a slower cold
+// start, never a throttle), and --inits cold starts at once; 300 environments hold the registrar's
+// and the 200 connectors'. --per-function Infinity --inits Infinity gives one environment per
+// concurrent invocation, as on AWS, and the CPU starvation that comes with it on two cores.
 const runtime = {
-  maxEnvironments: numberArg('max-environments', 700),
+  maxEnvironments: numberArg('max-environments', 300),
+  maxEnvironmentsPerFunction: numberArg('per-function', DEFAULT_ENVIRONMENTS_PER_FUNCTION),
+  maxConcurrentInits: numberArg('inits', availableParallelism()),
   defaultConcurrency: numberArg('default-concurrency', 250),
   maxConcurrentInvocations: numberArg('max-concurrent', 1000),
 };
@@ -89,14 +97,18 @@ function burstWorld(): GeneratedWorld {
   }));
 }
 
-/** Provisioned-concurrency stand-in: `connectors` environments of each registrar function, one per connector. */
+/**
+ * Provisioned-concurrency stand-in: as many environments of each registrar function as the burst can
+ * use (one per connector, at most the stack's cap per function), and one of each connector.
+ */
 async function warmUp(stack: Stack): Promise<void> {
+  const environments = Math.min(connectors, runtime.maxEnvironmentsPerFunction);
   for (const fn of stack.hubIn(REGION).functions) {
-    progress(`warming ${connectors} environments of ${fn.name}`);
+    progress(`warming ${environments} environments of ${fn.name}`);
     await warmFunction(
       stack,
       { accountId: HUB_ACCOUNT_ID, region: REGION, functionName: fn.name },
-      connectors,
+      environments,
     );
   }
   progress(`warming the ${connectors} connector functions`);
@@ -218,7 +230,18 @@ function report(runs: Summary[]): void {
       ),
       '',
     ],
+    [
+      'of which the main thread (HTTP, services, interpreter)',
+      ...column((r) =>
+        r.result.mainThreadCpuMs === undefined ? '-' : `${(r.result.mainThreadCpuMs / 1000).toFixed(1)} s`,
+      ),
+      '',
+    ],
   ]);
+  for (const r of runs) {
+    const byThread = r.result.cpuByThread.map(({ label, ms }) => `${label} ${(ms / 1000).toFixed(1)} s`);
+    if (byThread.length > 0) console.log(`${r.mode}: CPU by thread: ${byThread.join(', ')}`);
+  }
   for (const r of runs) {
     for (const [error, { count, cause }] of r.failures) {
       console.log(`${r.mode}: failed ${count} x ${error}: ${cause.replace(/\s+/g, ' ').slice(0, 160)}`);
@@ -316,7 +339,11 @@ async function main(): Promise<void> {
     `setup: ${connectors} healthy connectors in member account ${ACCOUNT} (${REGION}); signals = "Connector Lambda Deployed" events on the hub bus, ${Math.ceil(connectors / 10)} PutEvents of 10 sent together`,
   );
   console.log(
-    `AppFlow: token bucket ${APPFLOW_LIMIT}/s, burst ${APPFLOW_LIMIT} (faults.appflowRate); pacer: param appflowRequestsPerSecond=${pacer}; timeScale 1; runtime ${JSON.stringify(runtime)}`,
+    `AppFlow: token bucket ${APPFLOW_LIMIT}/s, burst ${APPFLOW_LIMIT} (faults.appflowRate); pacer: param appflowRequestsPerSecond=${pacer}; timeScale 1; runtime ${Object.entries(
+      runtime,
+    )
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ')}`,
   );
   const world = burstWorld();
   try {

@@ -5,10 +5,13 @@
  * registrations per second the local stack itself sustains, and its peak memory.
  *
  *   npm run build && node --import tsx bench/rollout.ts [--accounts 500] [--window 20]
- *     [--max-environments 150] [--default-concurrency 250] [--max-concurrent 1000]
+ *     [--max-environments 150] [--per-function 8] [--inits <cores>] [--default-concurrency 250]
+ *     [--max-concurrent 1000]
  */
 import './lib/quiet-sdk.js';
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_ENVIRONMENTS_PER_FUNCTION } from '../local/stack.js';
 import { numberArg } from './lib/args.js';
 import { registeredAndAnnounced, runLoad } from './lib/load-run.js';
 import { loadLine, machineLine } from './lib/machine.js';
@@ -28,6 +31,9 @@ const accounts = numberArg('accounts', 500);
 const window = numberArg('window', 20);
 const runtime = {
   maxEnvironments: numberArg('max-environments', 150),
+  // The stack's capacity model (local/stack.ts; bench/burst.ts says more).
+  maxEnvironmentsPerFunction: numberArg('per-function', DEFAULT_ENVIRONMENTS_PER_FUNCTION),
+  maxConcurrentInits: numberArg('inits', availableParallelism()),
   defaultConcurrency: numberArg('default-concurrency', 250),
   maxConcurrentInvocations: numberArg('max-concurrent', 1000),
 };
@@ -99,7 +105,11 @@ async function main(): Promise<void> {
       .reduce((n, [, c]) => n + c.coldStarts, 0);
 
     console.log(
-      `setup: ${accounts} member accounts with the spoke role, one healthy connector each in ${REGION}; at most ${window} accounts in flight (a new signal when one ends); timeScale 1; runtime limits ${JSON.stringify(runtime)}`,
+      `setup: ${accounts} member accounts with the spoke role, one healthy connector each in ${REGION}; at most ${window} accounts in flight (a new signal when one ends); timeScale 1; runtime limits ${Object.entries(
+        runtime,
+      )
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' ')}`,
     );
     if (result.abortedBecause) console.log(`ABORTED: ${result.abortedBecause}`);
     printTable([
@@ -119,6 +129,12 @@ async function main(): Promise<void> {
         'CPU time of the process',
         `${(result.cpuMs / 1000).toFixed(1)} s = ${(result.cpuMs / Math.max(1, ends.length)).toFixed(0)} ms per registration (${(result.cpuMs / result.wallMs).toFixed(2)} cores busy on average)`,
       ],
+      [
+        'of which the main thread (HTTP, services, interpreter)',
+        result.mainThreadCpuMs === undefined
+          ? '-'
+          : `${(result.mainThreadCpuMs / 1000).toFixed(1)} s = ${(result.mainThreadCpuMs / Math.max(1, ends.length)).toFixed(0)} ms per registration`,
+      ],
       ['main thread busy (event-loop utilisation)', `${(result.mainThreadUtilisation * 100).toFixed(0)}%`],
       [
         'main thread event-loop delay p99 / max',
@@ -130,6 +146,8 @@ async function main(): Promise<void> {
       ],
       ['AppFlow calls / throttles', `${result.faults.calls} / ${result.faults.throttled}`],
     ]);
+    const byThread = result.cpuByThread.map(({ label, ms }) => `${label} ${(ms / 1000).toFixed(1)} s`);
+    if (byThread.length > 0) console.log(`CPU by thread: ${byThread.join(', ')}`);
     const load = result.samples.map((s) => s.load1);
     console.log(
       `load average (1 min) during the run: ${Math.min(...load).toFixed(2)} .. ${Math.max(...load).toFixed(2)}; stack startup ${result.startupMs} ms`,

@@ -5,7 +5,9 @@ import type { FunctionCounters } from '../../local/runtime/index.js';
 import type { AppFlowStats, Registration } from '../../local/services/appflow.js';
 import type { ExecutionRecord } from '../../local/services/states.js';
 import { type StackOptions, startStack } from '../../local/stack.js';
+import { startWindowProfile } from './profile.js';
 import { type DeploySignal, type SentSignal, sendDeploySignals, triggerEventIdOf } from './signals.js';
+import { cpuByGroup, mainThreadCpuMs, threadTimes } from './thread-cpu.js';
 
 /** One look at the stack while the load runs. */
 export interface LoadSample {
@@ -54,6 +56,14 @@ export interface LoadRunResult {
   wallMs: number;
   /** CPU time of this process (main thread, workers, dynalite) during the run. */
   cpuMs: number;
+  /** Of cpuMs, the main thread's (undefined off Linux); the rest is the worker threads and V8's helpers. */
+  mainThreadCpuMs?: number;
+  /**
+   * Of cpuMs, by thread: the main thread, each registrar function's environments, the world's
+   * functions' (connectors), and the rest (V8's GC and compiler threads, libuv's pool), largest first;
+   * empty off Linux. Threads that ended during the run are not counted.
+   */
+  cpuByThread: { label: string; ms: number }[];
   /**
    * The main thread's event-loop utilisation (0–1) during the run: every emulated AWS API call,
    * dynalite, the state machine interpreter and EventBridge share it; near 1 it is the bottleneck.
@@ -112,8 +122,11 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
 
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   loopDelay.enable();
+  const stopProfile = await startWindowProfile();
   const eluStart = performance.eventLoopUtilization();
   const cpuStart = process.cpuUsage();
+  const mainCpuStart = mainThreadCpuMs();
+  const threadsStart = threadTimes();
   const t0 = Date.now();
   const sample = () => {
     const rss = process.memoryUsage.rss();
@@ -152,8 +165,11 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     clearInterval(sampler);
     clearTimeout(deadline);
     const cpu = process.cpuUsage(cpuStart);
+    const mainCpuEnd = mainThreadCpuMs();
+    const threadsEnd = threadTimes();
     const elu = performance.eventLoopUtilization(eluStart);
     loopDelay.disable();
+    await stopProfile();
 
     const ids = new Set(sent.map((signal) => signal.eventId));
     const executions = stack.states
@@ -177,6 +193,12 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       ...(abortedBecause ? { abortedBecause } : {}),
       wallMs: (abortedBecause ? Date.now() : lastEnd) - t0,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      ...(mainCpuStart !== undefined && mainCpuEnd !== undefined
+        ? { mainThreadCpuMs: mainCpuEnd - mainCpuStart }
+        : {}),
+      cpuByThread: [...cpuByGroup(threadsStart, threadsEnd, threadGroup(stack))]
+        .map(([label, ms]) => ({ label, ms }))
+        .sort((a, b) => b.ms - a.ms),
       mainThreadUtilisation: elu.utilization,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
@@ -199,6 +221,21 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     clearTimeout(deadline);
     await stack.stop();
   }
+}
+
+/**
+ * Names the group of a thread: the runtime names each environment's thread after the last 15
+ * characters of its function's name (local/runtime/bootstrap.mjs).
+ */
+function threadGroup(
+  stack: Awaited<ReturnType<typeof startStack>>,
+): (name: string, isMain: boolean) => string {
+  const groups = new Map<string, string>();
+  for (const fn of stack.registry.all()) {
+    const label = fn.kind === 'registrar' ? fn.name.replace(/^.*-/, '') : 'connectors';
+    groups.set(fn.name.slice(-15), label);
+  }
+  return (name, isMain) => (isMain ? 'main thread' : (groups.get(name) ?? 'V8/libuv helpers'));
 }
 
 function countersSince(

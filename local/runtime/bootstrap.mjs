@@ -10,6 +10,7 @@
 //   worker → parent  { type: 'fatal', error }   (uncaught exception or unhandled rejection; the worker exits)
 // `error` is Lambda's shape: { errorType, errorMessage, trace }.
 
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -37,6 +38,17 @@ process.on('unhandledRejection', (reason) => {
 parentPort.on('message', (message) => {
   if (message?.type === 'invoke') void invoke(message);
 });
+
+// The thread carries the function's name (the kernel keeps 15 bytes: its end, where names differ),
+// so `top -H` and /proc/<pid>/task/*/stat tell which function's environments take the CPU.
+try {
+  writeFileSync(
+    '/proc/thread-self/comm',
+    String(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'lambda').slice(-15),
+  );
+} catch {
+  // Not Linux: nothing to name.
+}
 
 await initialize();
 
