@@ -22,8 +22,9 @@ export interface RunResult {
 
 export interface RunReport {
   results: RunResult[];
-  /** The events the workflow published on the hub buses (ConnectorRegistered / …Failed). */
+  /** The events the workflow published on the hub buses (ConnectorRegistered / …Failed); not the samples. */
   published: PublishedEvent[];
+  /** How many of `published` the alert rule sent to the alert topic. */
   alerts: number;
   ok: boolean;
 }
@@ -81,13 +82,16 @@ export async function runSamples(stack: Stack, files: string[]): Promise<RunRepo
     };
   });
 
+  // A sample may itself be a registrar event (one that must start nothing): it was sent, not published.
+  const sentIds = new Set(sent.map(({ delivery }) => delivery.eventId));
   const published = stack.events
     .publishedEvents()
-    .filter((event) => event.event.source === 'appflow.connector-registrar');
+    .filter(({ event }) => event.source === 'appflow.connector-registrar' && !sentIds.has(event.id));
+  const publishedIds = new Set(published.map(({ event }) => event.id));
   return {
     results,
     published,
-    alerts: stack.events.alerts().length,
+    alerts: stack.events.alerts().filter((alert) => publishedIds.has(alert.eventId)).length,
     ok: results.every((result) => result.matches),
   };
 }

@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { type Sample, toPutEventsEntry } from '../events/sample.js';
+import { busOf, type Sample, toPutEventsEntry } from '../events/sample.js';
 import type { Stack } from '../stack.js';
 
 /** The bus a sample's event reaches and who puts it there. */
@@ -11,15 +11,15 @@ export interface Delivery {
 }
 
 /**
- * Puts a sample's event through the emulated EventBridge the way it would reach the hub: an event
- * of the hub account on its default bus (where CloudTrail and CloudFormation deliver it), an event
- * of a member account on the hub bus by ARN (where the spoke's forwarding rule delivers it). aws.*
- * events are put by the account's AWS-service stand-in, since only AWS may use those sources.
+ * Puts a sample's event through the emulated EventBridge the way it would reach the hub (busOf): an
+ * event of the hub account on its default bus (where CloudTrail and CloudFormation deliver it), an
+ * event of a member account, or one whose sample says `"bus": "hub"`, on the hub bus by ARN (where
+ * the spoke's forwarding rule delivers it and the workflow publishes). aws.* events are put by the
+ * account's AWS-service stand-in, since only AWS may use those sources.
  */
 export async function sendSample(stack: Stack, sample: Sample): Promise<Delivery> {
   const awsService = sample.entry.Source.startsWith('aws.');
-  const inHub = sample.account === stack.world.hub.accountId;
-  const hub = stack.hubIn(sample.region);
+  const onHubBus = busOf(sample, stack.world.hub.accountId) === 'hub';
   const client = new EventBridgeClient({
     ...stack.clientConfig(sample.account, sample.region, { awsService }),
     maxAttempts: 1,
@@ -27,7 +27,7 @@ export async function sendSample(stack: Stack, sample: Sample): Promise<Delivery
   try {
     const { Entries = [] } = await client.send(
       new PutEventsCommand({
-        Entries: [{ ...toPutEventsEntry(sample), EventBusName: inHub ? 'default' : hub.eventBus.arn }],
+        Entries: [{ ...toPutEventsEntry(sample), EventBusName: onHubBus ? stack.hubIn(sample.region).eventBus.arn : 'default' }],
       }),
     );
     const [entry] = Entries;

@@ -7,6 +7,7 @@
  *     "description": "What happens and why",
  *     "account": "111111111111",        // the account whose credentials sign PutEvents
  *     "region": "eu-west-1",            // the Region of the bus the event is put on
+ *     "bus": "hub",                     // optional: "default" or "hub" (see SampleBus)
  *     "entry": { "Source": "aws.lambda", "DetailType": "…", "Detail": { … }, "Resources": [] },
  *     "expect": { "rules": ["cloudtrail-create-function"], "outcome": "registered",
  *                 "connectorLabel": "healthy-connector" }
@@ -56,11 +57,23 @@ export interface SampleExpectation {
   connectorLabel?: string;
 }
 
+/**
+ * The bus the event is put on. `default`: the account's default bus, where AWS services (CloudTrail,
+ * CloudFormation) put their events; only the hub account's reaches the registrar's rules there.
+ * `hub`: the registrar's bus in the hub, where a member account's forwarding rule puts its events
+ * and where the workflow publishes its own. Without it: `default` for the hub account, `hub` for
+ * a member account, as AWS delivers a deploy signal.
+ */
+export const SAMPLE_BUSES = ['default', 'hub'] as const;
+export type SampleBus = (typeof SAMPLE_BUSES)[number];
+
 export interface Sample {
   description: string;
   /** 12 digits: the account that puts the event; EventBridge sets the envelope's `account` from it. */
   account: string;
   region: string;
+  /** See SAMPLE_BUSES; absent, the bus AWS delivers the account's deploy signals to. */
+  bus?: SampleBus;
   entry: SampleEntry;
   expect: SampleExpectation;
 }
@@ -93,17 +106,31 @@ export function parseSample(value: unknown, source = 'sample'): Sample {
     throw new InvalidSampleError(`${source}: ${message}`);
   };
   const sample = requireObject(value, 'the sample', fail);
-  onlyKeys(sample, ['description', 'account', 'region', 'entry', 'expect'], 'the sample', fail);
+  onlyKeys(sample, ['description', 'account', 'region', 'bus', 'entry', 'expect'], 'the sample', fail);
   const description = requireText(sample.description, 'description', fail);
   const account = requireText(sample.account, 'account', fail);
   if (!/^\d{12}$/.test(account)) fail(`account must be a 12-digit AWS account id; got "${account}"`);
   const region = requireText(sample.region, 'region', fail);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
     fail(`region must be a Region code such as eu-west-1; got "${region}"`);
+  if (sample.bus !== undefined && !SAMPLE_BUSES.includes(sample.bus as SampleBus))
+    fail(`bus must be one of ${SAMPLE_BUSES.join(', ')}; got ${JSON.stringify(sample.bus)}`);
   const entry = parseEntry(sample.entry, fail);
   const expect = parseExpectation(sample.expect, fail);
   checkAgreement(entry, account, region, fail);
-  return { description, account, region, entry, expect };
+  return {
+    description,
+    account,
+    region,
+    ...(sample.bus === undefined ? {} : { bus: sample.bus as SampleBus }),
+    entry,
+    expect,
+  };
+}
+
+/** The bus a sample is put on: its own `bus`, else where AWS delivers the account's deploy signals. */
+export function busOf(sample: Sample, hubAccountId: string): SampleBus {
+  return sample.bus ?? (sample.account === hubAccountId ? 'default' : 'hub');
 }
 
 /**

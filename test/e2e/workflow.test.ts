@@ -504,7 +504,6 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         stack,
         clients,
         productSample('registrar-connector-registration-failed.none.json'),
-        { onHubBus: true },
       );
 
       const eventId = origin(put).eventId;

@@ -1,5 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { loadSample, type Sample, toPutEventsEntry } from '../../../local/events/sample.js';
+import { busOf, loadSample, type Sample, toPutEventsEntry } from '../../../local/events/sample.js';
 import type { Stack } from '../../../local/stack.js';
 import type { StackClients } from './clients.js';
 
@@ -29,7 +29,7 @@ export async function putSample(
   sample: Sample,
   options: PutOptions = {},
 ): Promise<Put> {
-  const onHubBus = options.onHubBus ?? sample.account !== stack.world.hub.accountId;
+  const onHubBus = options.onHubBus ?? busOf(sample, stack.world.hub.accountId) === 'hub';
   const bus = onHubBus ? stack.hubIn(sample.region).eventBus.arn : 'default';
   const client = clients.events(sample.account, sample.region, {
     asAwsService: sample.entry.Source.startsWith('aws.'),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  busOf,
   InvalidSampleError,
   loadSample,
   parseSample,
@@ -46,6 +47,20 @@ describe('loadSample', () => {
 describe('parseSample', () => {
   it('names the source it was given in messages', () => {
     expect(() => parseSample([], 'inline sample')).toThrow('inline sample: the sample must be a JSON object');
+  });
+});
+
+describe('busOf', () => {
+  it("puts the hub account's events on its default bus and a member's on the hub bus, as AWS delivers them", async () => {
+    const sample = await loadSample(goodPath);
+    expect(busOf(sample, sample.account)).toBe('default');
+    expect(busOf(sample, '999999999999')).toBe('hub');
+  });
+
+  it("follows the sample's own bus", async () => {
+    const sample = await loadSample(goodPath);
+    expect(busOf({ ...sample, bus: 'hub' }, sample.account)).toBe('hub');
+    expect(busOf({ ...sample, bus: 'default' }, '999999999999')).toBe('default');
   });
 });
 

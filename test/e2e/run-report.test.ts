@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunReport, runSamples } from '../../local/cli/run.js';
+import { type Stack, startStack } from '../../local/stack.js';
+import { productSample } from './support/paths.js';
+import { SLOW } from './support/timeouts.js';
+
+// `registrar run`'s report, from the stack up: what it lists as published must be the workflow's.
+describe('the report of registrar run', { timeout: SLOW }, () => {
+  let stack: Stack;
+  let report: RunReport;
+
+  beforeAll(async () => {
+    stack = await startStack({ timeScale: 0.01 });
+    report = await runSamples(stack, [
+      productSample('pipeline-connector-deployed.registered.json'),
+      productSample('cloudtrail-update-function-code.failing-connector.failed.json'),
+      // A registrar event put by the run itself: the alert rule routes it, but the workflow did not publish it.
+      productSample('registrar-connector-registration-failed.none.json'),
+    ]);
+  }, SLOW);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, SLOW);
+
+  it('lists the events the workflow published, not the samples it sent', () => {
+    expect(report.ok).toBe(true);
+    expect(report.published.map(({ event }) => event['detail-type']).sort()).toEqual([
+      'ConnectorRegistered',
+      'ConnectorRegistrationFailed',
+    ]);
+    const executionArns = new Set(report.results.flatMap((result) => result.actual.executionArns));
+    for (const { event } of report.published) {
+      expect(executionArns.has((event.detail as { executionArn: string }).executionArn)).toBe(true);
+    }
+  });
+
+  it("counts the alerts of the workflow's events only", () => {
+    expect(stack.events.alerts()).toHaveLength(2);
+    expect(report.alerts).toBe(1);
+  });
+});
