@@ -16,6 +16,8 @@ import { parseRegisterInput } from './input.js';
 import { appendEventLogKeys, validateEvent } from './middleware.js';
 import { addPacing, createPacer } from './pacer.js';
 import { registerConnector } from './register.js';
+import { registrationHolds } from './registration-holds.js';
+import { recheckReplays } from './replay-check.js';
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
 const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
@@ -46,13 +48,25 @@ const registerTask = async (event: unknown): Promise<RegisterOutput> => {
   return registerConnector(input, clientsFor(input).appflow);
 };
 
+const replayHolds = async (event: unknown): Promise<boolean> => {
+  const input = parseRegisterInput(event);
+  return registrationHolds(input, clientsFor(input).appflow);
+};
+
 /**
  * The RegisterConnector task. Middleware order matters: the logger first (context, and clearing
  * keys afterwards), then the log keys, then validation, so bad input fails with its own error
- * before the idempotency middleware hashes it, and idempotency last, around the work only.
+ * before the idempotency middleware hashes it, and idempotency last, around the work only; a stored
+ * result is replayed only while AppFlow still holds it (replay-check.ts).
  */
 export const handler = middy<unknown, RegisterOutput, Error, Context>(registerTask)
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(appendEventLogKeys(logger))
   .use(validateEvent(parseRegisterInput, logger))
-  .use(deleteOnlyOwnRecord(makeHandlerIdempotent({ persistenceStore, config })));
+  .use(
+    recheckReplays(
+      deleteOnlyOwnRecord(makeHandlerIdempotent({ persistenceStore, config })),
+      replayHolds,
+      logger,
+    ),
+  );

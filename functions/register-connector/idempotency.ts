@@ -30,6 +30,9 @@ export const TOKEN_LOG_PREFIX_LENGTH = 20;
  * plus the description, so a retried call is the same call to AppFlow too. The description is in
  * the material, though not in the key, because AppFlow rejects a token reused with other
  * parameters: a description changed between a failed attempt and its retry gets a fresh token.
+ * A re-registration (`input.reregister`: the stored registration is gone) adds the execution ARN:
+ * AppFlow would answer the original token with the original, unregistered, registration; a retry
+ * of the same execution still sends the same token.
  * Printable ASCII, at most 73 characters (AppFlow allows 256).
  *
  * @example clientTokenFor('RegisterConnector', input) // 'register-9f86d081884c7d65…'
@@ -43,6 +46,7 @@ export function clientTokenFor(operation: TokenOperation, input: RegisterInput):
     input.lambdaArn,
     input.codeSha256,
     input.description,
+    ...(input.reregister ? [input.executionArn] : []),
   ]);
   return `${TOKEN_PREFIX[operation]}-${createHash('sha256').update(material).digest('hex')}`;
 }
@@ -63,10 +67,13 @@ export function createIdempotencyConfig(log: Logger = defaultLogger): Idempotenc
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: true,
     responseHook: (response, record) => {
-      log.info('Same registration already done: returning its stored result without calling AppFlow', {
-        idempotencyKey: record.idempotencyKey,
-        stored: response,
-      });
+      log.info(
+        'Same registration already done: found its stored result (replayed if AppFlow still holds it)',
+        {
+          idempotencyKey: record.idempotencyKey,
+          stored: response,
+        },
+      );
       return response;
     },
   });

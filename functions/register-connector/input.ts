@@ -76,6 +76,13 @@ export function parseRegisterInput(event: unknown): RegisterInput {
     );
   }
 
+  const reregister = fields.reregister;
+  if (reregister !== undefined && reregister !== true) {
+    throw new InvalidInputError(
+      `reregister is set by the register handler only, to true; got ${kindOf(reregister)}. ${FIX_HINT}`,
+    );
+  }
+
   return {
     executionArn,
     accountId,
@@ -85,6 +92,7 @@ export function parseRegisterInput(event: unknown): RegisterInput {
     lambdaArn,
     codeSha256,
     lastModified,
+    ...(reregister ? { reregister } : {}),
   };
 }
 

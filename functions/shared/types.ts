@@ -71,6 +71,12 @@ export interface RegisterInput {
   lambdaArn: string;
   codeSha256: string;
   lastModified: string;
+  /**
+   * Set by the register handler itself (register-connector/replay-check.ts), never by the state
+   * machine: a stored result claimed a registration AppFlow no longer holds, so this run registers
+   * again, with a clientToken of its own.
+   */
+  reregister?: true;
 }
 
 export type RegistrationAction = 'registered' | 'updated' | 'unchanged';

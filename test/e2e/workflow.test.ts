@@ -1,4 +1,4 @@
-import { RegisterConnectorCommand } from '@aws-sdk/client-appflow';
+import { RegisterConnectorCommand, UnregisterConnectorCommand } from '@aws-sdk/client-appflow';
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Stack, startStack } from '../../local/stack.js';
@@ -176,6 +176,30 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         expect(appflowCalls(stack, 'RegisterConnector') - calls).toBe(1);
         expect(registrationsSince(stack, mark)).toEqual([]);
         expect(await describeCustomConnector(hubAppflow(), 'replayed-connector')).toEqual(before);
+      });
+
+      it('registers the same code again once the connector was unregistered, instead of replaying a registration AppFlow no longer holds', async () => {
+        await hubAppflow().send(new UnregisterConnectorCommand({ connectorLabel: 'replayed-connector' }));
+        const mark = appflowMark(stack);
+
+        const put = await deliverOne(stack, clients, replayed);
+
+        await expectRegistration(stack, clients, origin(put), expected);
+        expect(registrationsSince(stack, mark)).toEqual([
+          expect.objectContaining({ operation: 'RegisterConnector', label: 'replayed-connector' }),
+        ]);
+        expect(await describeCustomConnector(hubAppflow(), 'replayed-connector')).toMatchObject({
+          connectorProvisioningConfig: { lambda: { lambdaArn: functionArn('replayed-connector') } },
+        });
+      });
+
+      it('replays again, without writing to AppFlow, while the registration holds', async () => {
+        const calls = appflowWrites(stack);
+
+        const put = await deliverOne(stack, clients, replayed);
+
+        await expectRegistration(stack, clients, origin(put), expected);
+        expect(appflowWrites(stack)).toBe(calls);
       });
     });
   });

@@ -1,8 +1,8 @@
-import { AppflowClient, RegisterConnectorCommand } from '@aws-sdk/client-appflow';
+import { AppflowClient, DescribeConnectorCommand, RegisterConnectorCommand } from '@aws-sdk/client-appflow';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../../functions/shared/logger.js';
 import type { RegisterInput, RegisterOutput } from '../../../functions/shared/types.js';
 import {
@@ -12,7 +12,7 @@ import {
   scanItems,
   startDynalite,
 } from './dynalite.js';
-import { appflowError, fixture, lambdaContext, registerInput } from './helpers.js';
+import { appflowError, describeAnswer, fixture, lambdaContext, registerInput } from './helpers.js';
 
 const TABLE = 'registrar-idempotency';
 const appflowMock = mockClient(AppflowClient);
@@ -76,6 +76,13 @@ async function captureLogs(action: () => Promise<unknown>): Promise<Record<strin
 
 describe('register-connector handler', () => {
   describe('idempotency', () => {
+    // A stored result is replayed only while AppFlow holds it: by default it does.
+    beforeEach(() => {
+      appflowMock
+        .on(DescribeConnectorCommand)
+        .resolves(describeAnswer('describe-connector-same-function.json'));
+    });
+
     it('calls RegisterConnector once for the same event twice and answers both alike', async () => {
       appflowMock.on(RegisterConnectorCommand).resolves(registered);
       const event = registerInput();
@@ -86,6 +93,10 @@ describe('register-connector handler', () => {
       expect(first).toMatchObject({ action: 'registered', connectorArn: registered.connectorArn });
       expect(second).toEqual(first);
       expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 1);
+      expect(appflowMock).toHaveReceivedCommandWith(DescribeConnectorCommand, {
+        connectorType: 'CustomConnector',
+        connectorLabel: event.connectorLabel,
+      });
       const [record] = await scanItems(dynamodb, TABLE);
       expect(record).toMatchObject({ status: 'COMPLETED' });
       expect(String(record?.id)).toMatch(/^registrar-dev-registerConnector#/);
@@ -182,6 +193,94 @@ describe('register-connector handler', () => {
       expect(recordsAfterDuplicate).toEqual([expect.objectContaining({ status: 'INPROGRESS' })]);
       expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 1);
       expect(later).toEqual(first);
+    });
+  });
+
+  describe('a stored result AppFlow no longer holds', () => {
+    const gone = () =>
+      appflowMock.on(DescribeConnectorCommand).rejects(appflowError('ResourceNotFoundException'));
+
+    it('registers again, with a clientToken of its own, when the connector was unregistered', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      const first = await handler(registerInput(), lambdaContext());
+      gone();
+      const laterSignal = registerInput({
+        executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:register-connector:after-unregister',
+      });
+
+      let again: RegisterOutput | undefined;
+      const logs = await captureLogs(async () => {
+        again = await handler(laterSignal, lambdaContext());
+      });
+
+      expect(again).toEqual(first);
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 2);
+      const [original, reregistration] = appflowMock.commandCalls(RegisterConnectorCommand);
+      expect(reregistration?.args[0].input.clientToken).not.toBe(original?.args[0].input.clientToken);
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          level: 'WARN',
+          message: expect.stringContaining('registering again'),
+          executionArn: laterSignal.executionArn,
+        }),
+      );
+      // The log keys survive Powertools' cleanup of the replay.
+      expect(logs.filter((line) => line.message === 'RegisterConnector: connector registered')).toEqual([
+        expect.objectContaining({ executionArn: laterSignal.executionArn }),
+      ]);
+    });
+
+    it('registers again when the label now points at another function', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      await handler(registerInput(), lambdaContext());
+      appflowMock
+        .on(DescribeConnectorCommand)
+        .resolves(describeAnswer('describe-connector-other-function.json'));
+
+      await handler(registerInput(), lambdaContext());
+
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 2);
+    });
+
+    it('keeps the stored record when the new registration fails, and stores the new result when it succeeds', async () => {
+      appflowMock
+        .on(RegisterConnectorCommand)
+        .resolvesOnce(registered)
+        .rejectsOnce(appflowError('ThrottlingException'))
+        .resolves(registered);
+      const event = registerInput();
+      await handler(event, lambdaContext());
+      const [stored] = await scanItems(dynamodb, TABLE);
+      gone();
+
+      const error = await rejectionOf(handler(event, lambdaContext()));
+      expect(error.name).toBe('ThrottlingException');
+      expect(await scanItems(dynamodb, TABLE)).toEqual([stored]);
+
+      await handler(event, lambdaContext());
+      const [renewed] = await scanItems(dynamodb, TABLE);
+      expect(renewed).toMatchObject({ status: 'COMPLETED' });
+      expect(Number(renewed?.expiration)).toBeGreaterThanOrEqual(Number(stored?.expiration));
+      const tokens = appflowMock
+        .commandCalls(RegisterConnectorCommand)
+        .map((call) => call.args[0].input.clientToken);
+      // The retry of the same execution sends the same token as the attempt that failed.
+      expect(tokens[2]).toBe(tokens[1]);
+      expect(tokens[1]).not.toBe(tokens[0]);
+    });
+
+    it('fails with the AppFlow error when DescribeConnector fails, replaying nothing and keeping the record', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      const event = registerInput();
+      await handler(event, lambdaContext());
+      const [stored] = await scanItems(dynamodb, TABLE);
+      appflowMock.on(DescribeConnectorCommand).rejects(appflowError('InternalServerException'));
+
+      const error = await rejectionOf(handler(event, lambdaContext()));
+
+      expect(error.name).toBe('InternalServerException');
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 1);
+      expect(await scanItems(dynamodb, TABLE)).toEqual([stored]);
     });
   });
 

@@ -85,6 +85,21 @@ describe('clientTokenFor', () => {
       expect(clientTokenFor('RegisterConnector', registerInput({ description: null }))).not.toBe(base);
     });
 
+    it('differs for a re-registration, per execution, and stays the same for a retry of that execution', () => {
+      const base = clientTokenFor('RegisterConnector', registerInput());
+      const again = clientTokenFor('RegisterConnector', registerInput({ reregister: true }));
+      const otherExecution = clientTokenFor(
+        'RegisterConnector',
+        registerInput({
+          reregister: true,
+          executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:sm:other',
+        }),
+      );
+      expect(again).not.toBe(base);
+      expect(otherExecution).not.toBe(again);
+      expect(clientTokenFor('RegisterConnector', registerInput({ reregister: true }))).toBe(again);
+    });
+
     it('cannot be forged by moving text between fields', () => {
       const a = registerInput({ connectorLabel: 'ab', region: 'eu-west-1' });
       const b = registerInput({ connectorLabel: 'b', region: 'eu-west-1a' });

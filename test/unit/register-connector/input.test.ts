@@ -36,6 +36,17 @@ describe('parseRegisterInput', () => {
       expect(event).toEqual(before);
     });
 
+    it('keeps reregister (set by the replay check) only when true', () => {
+      expect(parseRegisterInput({ ...registerInput(), reregister: true }).reregister).toBe(true);
+      expect(parseRegisterInput(registerInput())).not.toHaveProperty('reregister');
+      expect(() => parseRegisterInput({ ...registerInput(), reregister: 'yes' })).toThrow(
+        expect.objectContaining({
+          name: 'InvalidInputError',
+          message: expect.stringContaining('reregister'),
+        }),
+      );
+    });
+
     it('accepts a null description', () => {
       expect(parseRegisterInput(registerInput({ description: null })).description).toBeNull();
     });
