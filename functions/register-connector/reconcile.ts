@@ -91,6 +91,22 @@ async function describeRegistration(
   conflict: Error,
   log: Logger,
 ): Promise<ConnectorConfiguration> {
+  const registration = await describeLabel(input, appflow, log);
+  if (registration) return registration;
+  // Registered a moment ago, gone now (unregistered in between): nothing here can be reconciled.
+  log.warn('DescribeConnector: the label is no longer registered; reporting the original conflict');
+  throw conflict;
+}
+
+/**
+ * The custom connector registered under the input's label in its account and Region, or undefined
+ * when there is none (ResourceNotFoundException). Other AppFlow errors are rethrown unchanged.
+ */
+export async function describeLabel(
+  input: RegisterInput,
+  appflow: AppflowClient,
+  log: Logger = defaultLogger,
+): Promise<ConnectorConfiguration | undefined> {
   try {
     const { connectorConfiguration } = await appflow.send(
       new DescribeConnectorCommand({
@@ -98,16 +114,12 @@ async function describeRegistration(
         connectorLabel: input.connectorLabel,
       }),
     );
-    if (connectorConfiguration) return connectorConfiguration;
+    return connectorConfiguration;
   } catch (error) {
-    if ((error as Error).name !== 'ResourceNotFoundException') {
-      log.info('DescribeConnector failed', { error: (error as Error).name });
-      throw error;
-    }
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    log.info('DescribeConnector failed', { error: (error as Error).name });
+    throw error;
   }
-  // Registered a moment ago, gone now (unregistered in between): nothing here can be reconciled.
-  log.warn('DescribeConnector: the label is no longer registered; reporting the original conflict');
-  throw conflict;
 }
 
 /**
