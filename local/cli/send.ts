@@ -27,7 +27,12 @@ export async function sendSample(stack: Stack, sample: Sample): Promise<Delivery
   try {
     const { Entries = [] } = await client.send(
       new PutEventsCommand({
-        Entries: [{ ...toPutEventsEntry(sample), EventBusName: onHubBus ? stack.hubIn(sample.region).eventBus.arn : 'default' }],
+        Entries: [
+          {
+            ...toPutEventsEntry(sample),
+            EventBusName: onHubBus ? stack.hubIn(sample.region).eventBus.arn : 'default',
+          },
+        ],
       }),
     );
     const [entry] = Entries;
