@@ -5,10 +5,14 @@ import { logger as defaultLogger } from '../shared/logger.js';
 import type { RegisterInput } from '../shared/types.js';
 
 /**
- * What makes two registrations the same: account, Region, label, function and code. The signals of
- * one deploy (CreateFunction, TagResource, CloudFormation) share all five and collapse into one.
+ * What makes two registrations the same: account, Region, label, function, code and the function's
+ * LastModified (VerifyFunction reads it when it runs). The signals of one deploy (CreateFunction,
+ * TagResource, CloudFormation) share all six and collapse into one. LastModified tells a rollback
+ * apart: code X, then Y, then X again within 8 hours has X's code hash but a new LastModified, and
+ * must refresh AppFlow's registration, which still describes Y, instead of replaying X's result.
  */
-export const IDEMPOTENCY_KEY_JMESPATH = '[accountId, region, connectorLabel, lambdaArn, codeSha256]';
+export const IDEMPOTENCY_KEY_JMESPATH =
+  '[accountId, region, connectorLabel, lambdaArn, codeSha256, lastModified]';
 
 /** AppFlow keeps a clientToken active for 8 hours; the record lives as long so both agree. */
 export const IDEMPOTENCY_TTL_SECONDS = 8 * 3600;
@@ -27,7 +31,8 @@ export const TOKEN_LOG_PREFIX_LENGTH = 20;
 
 /**
  * The clientToken for an AppFlow call: `<operation>-<hex SHA-256>` of the idempotency key's fields
- * plus the description, so a retried call is the same call to AppFlow too. The description is in
+ * plus the description, so a retried call is the same call to AppFlow too (and a new deploy, a new
+ * call: AppFlow would answer a token it has seen in the last 8 hours with its first answer). The description is in
  * the material, though not in the key, because AppFlow rejects a token reused with other
  * parameters: a description changed between a failed attempt and its retry gets a fresh token.
  * A re-registration (`input.reregister`: the stored registration is gone) adds the execution ARN:
@@ -45,6 +50,7 @@ export function clientTokenFor(operation: TokenOperation, input: RegisterInput):
     input.connectorLabel,
     input.lambdaArn,
     input.codeSha256,
+    input.lastModified,
     input.description,
     ...(input.reregister ? [input.executionArn] : []),
   ]);

@@ -201,6 +201,53 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         await expectRegistration(stack, clients, origin(put), expected);
         expect(appflowWrites(stack)).toBe(calls);
       });
+
+      it('applies a changed description tag (not part of the idempotency key) instead of replaying the registration before it', async () => {
+        const lambdaArn = functionArn('replayed-connector');
+        const description = 'Replayed connector now described';
+        const mark = appflowMark(stack);
+        const tagEvent = () =>
+          stack.events
+            .publishedEvents({ accountId: HUB, region: REGION, busName: 'default' })
+            .find(({ event }) => {
+              const detail = event.detail as {
+                eventName?: string;
+                requestParameters?: { resource?: string };
+              };
+              return (
+                detail.eventName?.startsWith('TagResource') === true &&
+                detail.requestParameters?.resource === lambdaArn
+              );
+            });
+
+        await clients.lambda(HUB, REGION).send(
+          // The TagResource rule fires on tagging that names the label (events/rules): re-tag both.
+          new TagResourceCommand({
+            Resource: lambdaArn,
+            Tags: {
+              'appflow:connector-label': 'replayed-connector',
+              'appflow:connector-description': description,
+            },
+          }),
+        );
+        const published = await vi.waitFor(
+          () => tagEvent() ?? Promise.reject(new Error('no TagResource event yet')),
+        );
+        await stack.idle();
+
+        await expectRegistration(
+          stack,
+          clients,
+          { eventId: published.event.id, account: HUB, region: REGION },
+          { ...expected, action: 'updated' },
+        );
+        expect(registrationsSince(stack, mark)).toEqual([
+          expect.objectContaining({ operation: 'UpdateConnectorRegistration', label: 'replayed-connector' }),
+        ]);
+        expect(
+          (await describeCustomConnector(hubAppflow(), 'replayed-connector'))?.connectorDescription,
+        ).toBe(description);
+      });
     });
   });
 

@@ -116,9 +116,9 @@ describe('register-connector handler', () => {
     it('collapses another signal of the same deploy into the first registration and logs the replay', async () => {
       appflowMock.on(RegisterConnectorCommand).resolves(registered);
       const first = await handler(registerInput(), lambdaContext());
+      // VerifyFunction reads the function as it is when it runs: after a deploy, the same LastModified.
       const secondSignal = registerInput({
         executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:register-connector:second-signal',
-        lastModified: '2024-05-01T12:00:03.000+0000',
       });
 
       let second: RegisterOutput | undefined;
@@ -151,6 +151,24 @@ describe('register-connector handler', () => {
       expect(second.codeSha256).toBe('BBBBgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=');
       const [first, again] = appflowMock.commandCalls(RegisterConnectorCommand);
       expect(again?.args[0].input.clientToken).not.toBe(first?.args[0].input.clientToken);
+    });
+
+    it('registers again when the same code is deployed again after other code (a rollback)', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      const codeX = registerInput();
+      const codeY = registerInput({
+        codeSha256: 'BBBBgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=',
+        lastModified: '2024-05-01T12:30:00.000+0000',
+      });
+      const backToX = registerInput({ lastModified: '2024-05-01T13:00:00.000+0000' });
+
+      for (const event of [codeX, codeY, backToX]) await handler(event, lambdaContext());
+
+      expect(appflowMock).toHaveReceivedCommandTimes(RegisterConnectorCommand, 3);
+      const tokens = appflowMock
+        .commandCalls(RegisterConnectorCommand)
+        .map((call) => call.args[0].input.clientToken);
+      expect(new Set(tokens).size).toBe(3);
     });
 
     it("deletes its record when AppFlow fails, so the state machine's retry calls AppFlow again", async () => {

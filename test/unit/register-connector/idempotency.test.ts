@@ -39,6 +39,8 @@ const KEY_FIELDS = {
   connectorLabel: 'other-label',
   lambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:function:other-function',
   codeSha256: 'AAAAgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=',
+  // The same code deployed again (a rollback) is a new deploy.
+  lastModified: '2024-05-01T13:30:00.000+0000',
 } satisfies Partial<RegisterInput>;
 
 describe('clientTokenFor', () => {
@@ -127,12 +129,11 @@ describe('createIdempotencyConfig', () => {
   });
 
   describe('the idempotency key', () => {
-    it('ignores the execution, the timestamp and the description', async () => {
+    it('ignores the execution and the description', async () => {
       const base = await idempotencyKeyOf(registerInput());
       const otherSignal = await idempotencyKeyOf(
         registerInput({
           executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:sm:second-signal',
-          lastModified: '2024-05-01T12:00:05.000+0000',
           description: null,
         }),
       );

@@ -60,6 +60,24 @@ describe('registrationHolds', () => {
     await expect(registrationHolds(registerInput(), appflow, log)).resolves.toBe(false);
   });
 
+  it('does not hold when the registered description differs from the tag', async () => {
+    appflowMock
+      .on(DescribeConnectorCommand)
+      .resolves(
+        describeAnswer('describe-connector-same-function.json', { description: 'Before the tag changed' }),
+      );
+
+    await expect(registrationHolds(registerInput(), appflow, log)).resolves.toBe(false);
+  });
+
+  it("holds whatever AppFlow's description when the function has no description tag", async () => {
+    appflowMock
+      .on(DescribeConnectorCommand)
+      .resolves(describeAnswer('describe-connector-same-function.json', { description: 'Set by hand' }));
+
+    await expect(registrationHolds(registerInput({ description: null }), appflow, log)).resolves.toBe(true);
+  });
+
   it.each(['ThrottlingException', 'InternalServerException', 'AccessDeniedException'] as const)(
     'rethrows %s: nothing can be concluded from it',
     async (name) => {
