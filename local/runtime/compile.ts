@@ -27,6 +27,10 @@ export class ModuleCompiler {
     if (!outcome) {
       outcome = this.bundle(modulePath, key);
       this.outputs.set(key, outcome);
+      // A failure is not kept: the next invocation tries again (the code or the disk may be fixed).
+      void outcome.then((result) => {
+        if (!result.ok && this.outputs.get(key) === outcome) this.outputs.delete(key);
+      });
     }
     return outcome;
   }
@@ -39,10 +43,15 @@ export class ModuleCompiler {
   }
 
   private async bundle(modulePath: string, key: string): Promise<CompileOutcome> {
-    this.directory ??= mkdtempSync(join(tmpdir(), 'appflow-local-runtime-'));
-    const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-    const outfile = join(this.directory, `${basename(modulePath, extname(modulePath))}-${hash}.mjs`);
     try {
+      this.directory ??= mkdtempSync(join(tmpdir(), 'appflow-local-runtime-'));
+    } catch (error) {
+      const errorMessage = `The local runtime cannot write the bundle of ${modulePath} under ${tmpdir()}: ${(error as Error).message}`;
+      return { ok: false, error: { errorType: 'Runtime.Unknown', errorMessage, trace: [errorMessage] } };
+    }
+    try {
+      const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+      const outfile = join(this.directory, `${basename(modulePath, extname(modulePath))}-${hash}.mjs`);
       await build({
         entryPoints: [modulePath],
         outfile,
@@ -63,7 +72,6 @@ export class ModuleCompiler {
       });
       return { ok: true, path: outfile };
     } catch (error) {
-      this.outputs.delete(key);
       return { ok: false, error: compileError(modulePath, error) };
     }
   }

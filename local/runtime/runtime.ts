@@ -239,23 +239,26 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
     const fn = this.options.registry.get(target.accountId, target.region, target.functionName);
     if (!fn) throw new Error(`No function ${target.functionName} in ${target.accountId}/${target.region}.`);
     const pool = this.poolOf(fn);
-    const wanted = Math.min(count, this.maxEnvironmentsPerFunction);
+    // Beyond maxEnvironments each new environment would evict one provisioned a moment ago.
+    const wanted = Math.min(count, this.maxEnvironmentsPerFunction, this.maxEnvironments);
     while (!this.closed && this.sizeOf(pool) < wanted) {
+      const before = pool.environments.size;
       this.reserveStart(pool);
       let created: Awaited<ReturnType<typeof this.createEnvironment>>;
       try {
         created = await this.createEnvironment(fn, pool);
       } finally {
         this.initializing -= 1;
+        this.pump();
       }
       if (!created.ok) {
-        this.pump();
         throw new Error(
           `${fn.name} failed to initialise: ${created.error.errorType}: ${created.error.errorMessage}`,
         );
       }
       created.environment.release();
-      this.pump();
+      // Room was made by evicting one of this function's own (the others' are busy): stop here.
+      if (pool.environments.size <= before) break;
     }
     return pool.environments.size;
   }
@@ -350,6 +353,9 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
       }
       initDurationMs = performance.now() - initStarted;
       if (!created.ok) {
+        // As for an invocation still waiting for an environment when the runtime closed.
+        if (created.closed)
+          throw new AwsServiceError(500, 'ServiceException', 'The local Lambda runtime is closed.');
         return this.failedInit(fn, counters, requestId, started, created.error, created.environmentId);
       }
       environment = created.environment;
@@ -423,12 +429,29 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
     pool: Pool,
   ): Promise<
     | { ok: true; environment: ExecutionEnvironment }
-    | { ok: false; error: FunctionErrorPayload; environmentId?: string }
+    | { ok: false; error: FunctionErrorPayload; environmentId?: string; closed?: true }
   > {
-    const compiled = await this.compiler.compile(fn.modulePath, fn.codeSha256);
-    // From here to pool.environments.add() nothing awaits, so `creating` hands over to the set exactly.
-    pool.creating -= 1;
+    let compiled: Awaited<ReturnType<typeof this.compiler.compile>>;
+    try {
+      compiled = await this.compiler.compile(fn.modulePath, fn.codeSha256);
+    } finally {
+      // From here to pool.environments.add() nothing awaits, so `creating` hands over to the set
+      // exactly; on a throw the place is given back.
+      pool.creating -= 1;
+    }
     if (!compiled.ok) return { ok: false, error: compiled.error };
+    // Closed while compiling: close() has killed every environment it knew; start no other.
+    if (this.closed) {
+      return {
+        ok: false,
+        closed: true,
+        error: {
+          errorType: 'ServiceException',
+          errorMessage: 'The local Lambda runtime is closed.',
+          trace: [],
+        },
+      };
+    }
     this.makeRoom();
 
     const hex = randomBytes(16).toString('hex');

@@ -1,17 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFunctionRuntime, type LocalFunctionRuntime } from '../../../local/runtime/index.js';
-import { arnOf, call, ENDPOINT, eventually, fixtureRegistry, recordingIdentity } from './support.js';
+import type { FunctionRuntimeOptions, LocalFunctionRuntime } from '../../../local/runtime/index.js';
+import { arnOf, call, ENDPOINT, eventually, fixtureRuntime } from './support.js';
 
 describe('function runtime concurrency', () => {
   let runtime: LocalFunctionRuntime | undefined;
 
-  function start(options: Parameters<typeof createFunctionRuntime>[0] extends infer O ? Partial<O> : never) {
-    runtime = createFunctionRuntime({
-      registry: fixtureRegistry(),
-      identity: recordingIdentity(),
-      endpointUrl: ENDPOINT,
-      ...options,
-    });
+  function start(options: Partial<FunctionRuntimeOptions>) {
+    runtime = fixtureRuntime(options);
     return runtime;
   }
 

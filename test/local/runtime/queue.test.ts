@@ -1,18 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFunctionRuntime, type LocalFunctionRuntime } from '../../../local/runtime/index.js';
-import { arnOf, call, ENDPOINT, fixtureRegistry, recordingIdentity } from './support.js';
+import type { LocalFunctionRuntime } from '../../../local/runtime/index.js';
+import { arnOf, call, fixtureRuntime } from './support.js';
 
 describe('function runtime environment queue', () => {
   let runtime: LocalFunctionRuntime | undefined;
 
   function start(maxEnvironmentsPerFunction: number, maxConcurrentInits = Number.POSITIVE_INFINITY) {
-    runtime = createFunctionRuntime({
-      registry: fixtureRegistry(),
-      identity: recordingIdentity(),
-      endpointUrl: ENDPOINT,
-      maxEnvironmentsPerFunction,
-      maxConcurrentInits,
-    });
+    runtime = fixtureRuntime({ maxEnvironmentsPerFunction, maxConcurrentInits });
     return runtime;
   }
 

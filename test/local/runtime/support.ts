@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import {
+  createFunctionRuntime,
+  type FunctionRuntimeOptions,
+  type LocalFunctionRuntime,
+} from '../../../local/runtime/index.js';
 import type { Caller, FunctionRegistry, IdentityRegistry, IssuedCredentials } from '../../../local/types.js';
 import { createFunctionRegistry, type FunctionWorld } from '../../../local/world/functions.js';
 
@@ -36,6 +41,16 @@ export function recordingIdentity(): RecordingIdentity {
       return credentials;
     },
   };
+}
+
+/** A runtime over the fixture functions, with the recording identity and these options. */
+export function fixtureRuntime(options: Partial<FunctionRuntimeOptions> = {}): LocalFunctionRuntime {
+  return createFunctionRuntime({
+    registry: fixtureRegistry(),
+    identity: recordingIdentity(),
+    endpointUrl: ENDPOINT,
+    ...options,
+  });
 }
 
 /** The functions of fixtures/world.json. */
