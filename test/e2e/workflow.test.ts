@@ -221,13 +221,9 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
             });
 
         await clients.lambda(HUB, REGION).send(
-          // The TagResource rule fires on tagging that names the label (events/rules): re-tag both.
           new TagResourceCommand({
             Resource: lambdaArn,
-            Tags: {
-              'appflow:connector-label': 'replayed-connector',
-              'appflow:connector-description': description,
-            },
+            Tags: { 'appflow:connector-description': description },
           }),
         );
         const published = await vi.waitFor(

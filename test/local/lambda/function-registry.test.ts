@@ -67,7 +67,7 @@ describe('createFunctionRegistry', () => {
         { now: CREATED },
       );
       expect(loaded.all()).toEqual(raw.all());
-      expect(loaded.all()).toHaveLength(14);
+      expect(loaded.all()).toHaveLength(15);
     });
   });
 

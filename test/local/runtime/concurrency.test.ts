@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FunctionRuntimeOptions, LocalFunctionRuntime } from '../../../local/runtime/index.js';
-import { arnOf, call, ENDPOINT, eventually, fixtureRuntime } from './support.js';
+import { arnOf, call, eventually, fixtureRuntime } from './support.js';
 
 describe('function runtime concurrency', () => {
   let runtime: LocalFunctionRuntime | undefined;
