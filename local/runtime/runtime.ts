@@ -199,8 +199,7 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
   }
 
   async invoke(request: LocalInvokeRequest): Promise<LocalInvokeResult> {
-    if (this.closed)
-      throw new AwsServiceError(500, 'ServiceException', 'The local Lambda runtime is closed.');
+    if (this.closed) throw runtimeClosed();
     const fn = this.options.registry.get(request.accountId, request.region, request.functionName);
     if (!fn) {
       const arn = `arn:aws:lambda:${request.region}:${request.accountId}:function:${request.functionName}`;
@@ -244,13 +243,7 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
     while (!this.closed && this.sizeOf(pool) < wanted) {
       const before = pool.environments.size;
       this.reserveStart(pool);
-      let created: Awaited<ReturnType<typeof this.createEnvironment>>;
-      try {
-        created = await this.createEnvironment(fn, pool);
-      } finally {
-        this.initializing -= 1;
-        this.pump();
-      }
+      const created = await this.initializeReserved(fn, pool);
       if (!created.ok) {
         throw new Error(
           `${fn.name} failed to initialise: ${created.error.errorType}: ${created.error.errorMessage}`,
@@ -331,8 +324,7 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
         pool.waiting.push({ fn, arrival: this.arrivals++, resolve });
         this.waitingPools.add(pool);
       });
-      if (handed === 'closed')
-        throw new AwsServiceError(500, 'ServiceException', 'The local Lambda runtime is closed.');
+      if (handed === 'closed') throw runtimeClosed();
       if (handed !== 'start') environment = handed;
     }
     // The wait for an environment is not billed, as Lambda bills from the start of the invocation.
@@ -343,19 +335,9 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
     if (!environment) {
       counters.coldStarts += 1;
       const initStarted = performance.now();
-      let created: Awaited<ReturnType<typeof this.createEnvironment>>;
-      try {
-        created = await this.createEnvironment(fn, pool);
-      } finally {
-        this.initializing -= 1;
-        // An init is free again (and, if the environment died or never started, its place too).
-        this.pump();
-      }
+      const created = await this.initializeReserved(fn, pool);
       initDurationMs = performance.now() - initStarted;
       if (!created.ok) {
-        // As for an invocation still waiting for an environment when the runtime closed.
-        if (created.closed)
-          throw new AwsServiceError(500, 'ServiceException', 'The local Lambda runtime is closed.');
         return this.failedInit(fn, counters, requestId, started, created.error, created.environmentId);
       }
       environment = created.environment;
@@ -424,12 +406,29 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
     };
   }
 
+  /**
+   * Creates an environment whose start reserveStart() counted, then frees the init (and, if the
+   * environment died or never started, its place) for the invocations waiting.
+   */
+  private async initializeReserved(
+    fn: DeployedFunction,
+    pool: Pool,
+  ): ReturnType<WorkerFunctionRuntime['createEnvironment']> {
+    try {
+      return await this.createEnvironment(fn, pool);
+    } finally {
+      this.initializing -= 1;
+      this.pump();
+    }
+  }
+
+  /** Throws runtimeClosed() when the runtime closed while the code compiled. */
   private async createEnvironment(
     fn: DeployedFunction,
     pool: Pool,
   ): Promise<
     | { ok: true; environment: ExecutionEnvironment }
-    | { ok: false; error: FunctionErrorPayload; environmentId?: string; closed?: true }
+    | { ok: false; error: FunctionErrorPayload; environmentId?: string }
   > {
     let compiled: Awaited<ReturnType<typeof this.compiler.compile>>;
     try {
@@ -441,17 +440,7 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
     }
     if (!compiled.ok) return { ok: false, error: compiled.error };
     // Closed while compiling: close() has killed every environment it knew; start no other.
-    if (this.closed) {
-      return {
-        ok: false,
-        closed: true,
-        error: {
-          errorType: 'ServiceException',
-          errorMessage: 'The local Lambda runtime is closed.',
-          trace: [],
-        },
-      };
-    }
+    if (this.closed) throw runtimeClosed();
     this.makeRoom();
 
     const hex = randomBytes(16).toString('hex');
@@ -680,6 +669,11 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
       message,
     });
   }
+}
+
+/** What an invocation gets once the runtime is closed, waiting or not. */
+function runtimeClosed(): AwsServiceError {
+  return new AwsServiceError(500, 'ServiceException', 'The local Lambda runtime is closed.');
 }
 
 /** When the first invocation waiting in the pool arrived (pools in waitingPools always have one). */
