@@ -15,12 +15,12 @@
  */
 import './lib/quiet-sdk.js';
 import { rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { DEFAULT_ENVIRONMENTS_PER_FUNCTION, type Stack } from '../local/stack.js';
+import type { Stack } from '../local/stack.js';
 import { flagArg, numberArg } from './lib/args.js';
 import { type LoadRunResult, registeredAndAnnounced, runLoad, stateSpan } from './lib/load-run.js';
 import { loadLine, machineLine } from './lib/machine.js';
+import { cpuByThreadText, describeLimits, runtimeLimitArgs } from './lib/runtime-limits.js';
 import { median, quantile } from './lib/stats.js';
 import { perSecond, renderChart } from './lib/svg.js';
 import { printTable } from './lib/table.js';
@@ -44,19 +44,8 @@ type Mode = 'cold' | 'warm';
 
 const connectors = numberArg('connectors', 200);
 const pacer = numberArg('pacer', 9);
-// AWS-like concurrency: each function may run 250 at once (an account's default quota is 1,000), so
-// the burst meets no Lambda throttling. The stack's capacity model (local/stack.ts): at most
-// --per-function environments of one function, further invocations waiting for one (a slower cold
-// start, never a throttle), and --inits cold starts at once; 300 environments hold the registrar's
-// and the 200 connectors'. --per-function Infinity --inits Infinity gives one environment per
-// concurrent invocation, as on AWS, and the CPU starvation that comes with it on two cores.
-const runtime = {
-  maxEnvironments: numberArg('max-environments', 300),
-  maxEnvironmentsPerFunction: numberArg('per-function', DEFAULT_ENVIRONMENTS_PER_FUNCTION),
-  maxConcurrentInits: numberArg('inits', availableParallelism()),
-  defaultConcurrency: numberArg('default-concurrency', 250),
-  maxConcurrentInvocations: numberArg('max-concurrent', 1000),
-};
+// 300 environments hold the registrar's and the 200 connectors' (bench/lib/runtime-limits.ts).
+const runtime = runtimeLimitArgs({ maxEnvironments: 300 });
 const onlyAt = process.argv.indexOf('--only');
 const modes: Mode[] = onlyAt >= 0 ? [process.argv[onlyAt + 1] as Mode] : ['cold', 'warm'];
 const progress = (message: string) => process.stderr.write(`burst: ${message}\n`);
@@ -239,8 +228,8 @@ function report(runs: Summary[]): void {
     ],
   ]);
   for (const r of runs) {
-    const byThread = r.result.cpuByThread.map(({ label, ms }) => `${label} ${(ms / 1000).toFixed(1)} s`);
-    if (byThread.length > 0) console.log(`${r.mode}: CPU by thread: ${byThread.join(', ')}`);
+    const byThread = cpuByThreadText(r.result.cpuByThread);
+    if (byThread) console.log(`${r.mode}: CPU by thread: ${byThread}`);
   }
   for (const r of runs) {
     for (const [error, { count, cause }] of r.failures) {
@@ -339,11 +328,7 @@ async function main(): Promise<void> {
     `setup: ${connectors} healthy connectors in member account ${ACCOUNT} (${REGION}); signals = "Connector Lambda Deployed" events on the hub bus, ${Math.ceil(connectors / 10)} PutEvents of 10 sent together`,
   );
   console.log(
-    `AppFlow: token bucket ${APPFLOW_LIMIT}/s, burst ${APPFLOW_LIMIT} (faults.appflowRate); pacer: param appflowRequestsPerSecond=${pacer}; timeScale 1; runtime ${Object.entries(
-      runtime,
-    )
-      .map(([key, value]) => `${key}=${value}`)
-      .join(' ')}`,
+    `AppFlow: token bucket ${APPFLOW_LIMIT}/s, burst ${APPFLOW_LIMIT} (faults.appflowRate); pacer: param appflowRequestsPerSecond=${pacer}; timeScale 1; runtime ${describeLimits(runtime)}`,
   );
   const world = burstWorld();
   try {

@@ -10,11 +10,10 @@
  */
 import './lib/quiet-sdk.js';
 import { rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { DEFAULT_ENVIRONMENTS_PER_FUNCTION } from '../local/stack.js';
 import { numberArg } from './lib/args.js';
 import { registeredAndAnnounced, runLoad } from './lib/load-run.js';
 import { loadLine, machineLine } from './lib/machine.js';
+import { cpuByThreadText, describeLimits, runtimeLimitArgs } from './lib/runtime-limits.js';
 import { median, quantile } from './lib/stats.js';
 import { printTable } from './lib/table.js';
 import {
@@ -29,14 +28,7 @@ import {
 const REGION = 'eu-west-1';
 const accounts = numberArg('accounts', 500);
 const window = numberArg('window', 20);
-const runtime = {
-  maxEnvironments: numberArg('max-environments', 150),
-  // The stack's capacity model (local/stack.ts; bench/burst.ts says more).
-  maxEnvironmentsPerFunction: numberArg('per-function', DEFAULT_ENVIRONMENTS_PER_FUNCTION),
-  maxConcurrentInits: numberArg('inits', availableParallelism()),
-  defaultConcurrency: numberArg('default-concurrency', 250),
-  maxConcurrentInvocations: numberArg('max-concurrent', 1000),
-};
+const runtime = runtimeLimitArgs({ maxEnvironments: 150 });
 const progress = (message: string) => process.stderr.write(`rollout: ${message}\n`);
 
 async function main(): Promise<void> {
@@ -105,11 +97,7 @@ async function main(): Promise<void> {
       .reduce((n, [, c]) => n + c.coldStarts, 0);
 
     console.log(
-      `setup: ${accounts} member accounts with the spoke role, one healthy connector each in ${REGION}; at most ${window} accounts in flight (a new signal when one ends); timeScale 1; runtime limits ${Object.entries(
-        runtime,
-      )
-        .map(([key, value]) => `${key}=${value}`)
-        .join(' ')}`,
+      `setup: ${accounts} member accounts with the spoke role, one healthy connector each in ${REGION}; at most ${window} accounts in flight (a new signal when one ends); timeScale 1; runtime limits ${describeLimits(runtime)}`,
     );
     if (result.abortedBecause) console.log(`ABORTED: ${result.abortedBecause}`);
     printTable([
@@ -146,8 +134,8 @@ async function main(): Promise<void> {
       ],
       ['AppFlow calls / throttles', `${result.faults.calls} / ${result.faults.throttled}`],
     ]);
-    const byThread = result.cpuByThread.map(({ label, ms }) => `${label} ${(ms / 1000).toFixed(1)} s`);
-    if (byThread.length > 0) console.log(`CPU by thread: ${byThread.join(', ')}`);
+    const byThread = cpuByThreadText(result.cpuByThread);
+    if (byThread) console.log(`CPU by thread: ${byThread}`);
     const load = result.samples.map((s) => s.load1);
     console.log(
       `load average (1 min) during the run: ${Math.min(...load).toFixed(2)} .. ${Math.max(...load).toFixed(2)}; stack startup ${result.startupMs} ms`,

@@ -3,7 +3,8 @@ export function numberArg(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   if (at < 0) return fallback;
   const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value)) throw new Error(`--${name} needs a number; got ${process.argv[at + 1]}`);
+  // Infinity is a number here (--per-function Infinity lifts the cap).
+  if (Number.isNaN(value)) throw new Error(`--${name} needs a number; got ${process.argv[at + 1]}`);
   return value;
 }
 
