@@ -24,7 +24,6 @@ import { cpuByThreadText, describeLimits, runtimeLimitArgs } from './lib/runtime
 import { median, quantile } from './lib/stats.js';
 import { perSecond, renderChart } from './lib/svg.js';
 import { printTable } from './lib/table.js';
-import { warmEach, warmFunction } from './lib/warm.js';
 import {
   connectorFunction,
   type GeneratedWorld,
@@ -88,23 +87,23 @@ function burstWorld(): GeneratedWorld {
 
 /**
  * Provisioned-concurrency stand-in: as many environments of each registrar function as the burst can
- * use (one per connector, at most the stack's cap per function), and one of each connector.
+ * use (one per connector, at most the stack's cap per function), and one of each connector. The
+ * runtime initialises them one after the other (none near the 10 s init limit), without an
+ * invocation, so the first invocations still run the handler's code for the first time.
  */
 async function warmUp(stack: Stack): Promise<void> {
   const environments = Math.min(connectors, runtime.maxEnvironmentsPerFunction);
   for (const fn of stack.hubIn(REGION).functions) {
     progress(`warming ${environments} environments of ${fn.name}`);
-    await warmFunction(
-      stack,
+    await stack.runtime.provision(
       { accountId: HUB_ACCOUNT_ID, region: REGION, functionName: fn.name },
       environments,
     );
   }
   progress(`warming the ${connectors} connector functions`);
-  await warmEach(
-    stack,
-    names.map((functionName) => ({ accountId: ACCOUNT, region: REGION, functionName })),
-  );
+  for (const functionName of names) {
+    await stack.runtime.provision({ accountId: ACCOUNT, region: REGION, functionName }, 1);
+  }
 }
 
 async function run(mode: Mode, world: GeneratedWorld): Promise<Summary> {
