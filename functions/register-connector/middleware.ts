@@ -11,17 +11,18 @@ export const LOG_KEY_FIELDS = ['executionArn', 'connectorLabel'] as const;
  * injectLambdaContext(logger, { clearState: true }), which removes the keys after the invocation.
  */
 export function appendEventLogKeys(logger: Logger): MiddlewareObj {
-  return {
-    before: ({ event }) => {
-      if (typeof event !== 'object' || event === null) return;
-      const keys: Record<string, string> = {};
-      for (const field of LOG_KEY_FIELDS) {
-        const value = (event as Record<string, unknown>)[field];
-        if (typeof value === 'string') keys[field] = value;
-      }
-      logger.appendKeys(keys);
-    },
-  };
+  return { before: ({ event }) => appendLogKeysOf(event, logger) };
+}
+
+/** Appends the LOG_KEY_FIELDS of an event (its string ones) to the logger's keys. */
+export function appendLogKeysOf(event: unknown, logger: Logger): void {
+  if (typeof event !== 'object' || event === null) return;
+  const keys: Record<string, string> = {};
+  for (const field of LOG_KEY_FIELDS) {
+    const value = (event as Record<string, unknown>)[field];
+    if (typeof value === 'string') keys[field] = value;
+  }
+  logger.appendKeys(keys);
 }
 
 /**

@@ -1,13 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { RegisterInput } from '../shared/types.js';
 import type { IdempotencyMiddleware } from './idempotency-guard.js';
-import { appendEventLogKeys, LOG_KEY_FIELDS } from './middleware.js';
+import { appendLogKeysOf, LOG_KEY_FIELDS } from './middleware.js';
 
 /** Whether a stored result may be replayed for this event (registration-holds.ts, wired by the handler). */
 export type ReplayCheck = (event: unknown) => Promise<boolean>;
-
-/** The field the task reads (input.ts): the stored registration is gone, register again. */
-export const REREGISTER_FIELD = 'reregister';
 
 /**
  * Wraps the idempotency middleware so a stored result is replayed only while AppFlow still holds
@@ -33,7 +31,7 @@ export function recheckReplays(
       if (replayed === undefined) return undefined;
       // Replaying, Powertools has run the logger's cleanup (clearState) already: the check and
       // whatever follows log with the event's keys again, and a replay that stands removes them.
-      await appendEventLogKeys(logger).before?.(request);
+      appendLogKeysOf(request.event, logger);
       if (await holds(request.event)) {
         logger.removeKeys([...LOG_KEY_FIELDS]);
         return replayed;
@@ -42,10 +40,15 @@ export function recheckReplays(
         'The stored result claims a registration AppFlow no longer holds; registering again instead of replaying it',
         { stored: replayed },
       );
-      request.event = { ...(request.event as Record<string, unknown>), [REREGISTER_FIELD]: true };
+      const reregister: Pick<RegisterInput, 'reregister'> = { reregister: true };
+      request.event = { ...(request.event as Record<string, unknown>), ...reregister };
       return undefined;
     },
-    ...(inner.after ? { after: (request: Request) => inner.after?.(request) } : {}),
-    ...(inner.onError ? { onError: (request: Request) => inner.onError?.(request) } : {}),
-  } as MiddlewareObj;
+    after: async (request) => {
+      await inner.after?.(request);
+    },
+    onError: async (request) => {
+      await inner.onError?.(request);
+    },
+  };
 }
