@@ -9,7 +9,11 @@ import { type Deployment, readDeployment } from './deploy/serverless.js';
 import { createFaults, type FaultConfig, type Faults } from './faults.js';
 import { type ServerLogEntry, startAwsServer } from './http/server.js';
 import { LocalIdentityRegistry } from './identity.js';
-import { createFunctionRuntime, type LocalFunctionRuntime } from './runtime/index.js';
+import {
+  createFunctionRuntime,
+  type FunctionRuntimeOptions,
+  type LocalFunctionRuntime,
+} from './runtime/index.js';
 import type { StoreSnapshot } from './services/appflow/store.js';
 import { type AppFlowService, createAppFlowService } from './services/appflow.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
@@ -58,13 +62,14 @@ export interface StackOptions {
    * reused ones do the same work at a fraction of the CPU. `{ maxEnvironmentsPerFunction: Infinity,
    * maxConcurrentInits: Infinity }` restores one environment per concurrent invocation, as on AWS.
    */
-  runtime?: {
-    maxEnvironments?: number;
-    maxEnvironmentsPerFunction?: number;
-    maxConcurrentInits?: number;
-    defaultConcurrency?: number;
-    maxConcurrentInvocations?: number;
-  };
+  runtime?: Pick<
+    FunctionRuntimeOptions,
+    | 'maxEnvironments'
+    | 'maxEnvironmentsPerFunction'
+    | 'maxConcurrentInits'
+    | 'defaultConcurrency'
+    | 'maxConcurrentInvocations'
+  >;
   serverlessYml?: string;
   /** Where `npm run build` wrote the bundles. Default .build. */
   buildDir?: string;
