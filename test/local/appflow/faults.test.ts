@@ -3,23 +3,26 @@ import {
   InternalServerException,
   ListConnectorsCommand,
   RegisterConnectorCommand,
-  type RegisterConnectorCommandInput,
   ThrottlingException,
 } from '@aws-sdk/client-appflow';
 import { describe, expect, it } from 'vitest';
-import { answers, CONFIGURATION, deployed, HUB, REGION, rejectionOf, SPOKE, useAppFlow } from './harness.js';
+import {
+  answers,
+  CONFIGURATION,
+  deployed,
+  HUB,
+  REGION,
+  registration,
+  rejectionOf,
+  SPOKE,
+  useAppFlow,
+} from './harness.js';
 
 const h = useAppFlow();
 
-function input(label: string, clientToken?: string): RegisterConnectorCommandInput {
-  return {
-    connectorLabel: label,
-    connectorProvisioningType: 'LAMBDA',
-    connectorProvisioningConfig: {
-      lambda: { lambdaArn: `arn:aws:lambda:${REGION}:${HUB}:function:healthy` },
-    },
-    ...(clientToken ? { clientToken } : {}),
-  };
+/** A registration of the healthy function, with a clientToken when given one. */
+function input(label: string, clientToken?: string) {
+  return registration(label, 'healthy', clientToken ? { clientToken } : {});
 }
 
 /** Credentials of a function environment, as the runtime issues them. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppflowClient } from '@aws-sdk/client-appflow';
+import { AppflowClient, type RegisterConnectorCommandInput } from '@aws-sdk/client-appflow';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createFaults, type FaultConfig, type Faults } from '../../../local/faults.js';
 import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
@@ -94,6 +94,22 @@ export class FakeRuntime implements FunctionRuntime {
     this.crashed.push(environmentId);
   }
   async close() {}
+}
+
+/** A RegisterConnector request for the hub's function `functionName` in REGION, plus `extra`. */
+export function registration(
+  label: string,
+  functionName: string,
+  extra: Partial<RegisterConnectorCommandInput> = {},
+): RegisterConnectorCommandInput {
+  return {
+    connectorLabel: label,
+    connectorProvisioningType: 'LAMBDA',
+    connectorProvisioningConfig: {
+      lambda: { lambdaArn: `arn:aws:lambda:${REGION}:${HUB}:function:${functionName}` },
+    },
+    ...extra,
+  };
 }
 
 /** A deployed connector function with AppFlow's permission unless `policy` says otherwise. */

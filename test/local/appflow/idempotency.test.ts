@@ -1,32 +1,31 @@
 import {
   ConflictException,
   RegisterConnectorCommand,
-  type RegisterConnectorCommandInput,
   UnregisterConnectorCommand,
   UpdateConnectorRegistrationCommand,
   ValidationException,
 } from '@aws-sdk/client-appflow';
 import { describe, expect, it } from 'vitest';
-import { answers, CONFIGURATION, deployed, HUB, REGION, rejectionOf, useAppFlow } from './harness.js';
+import {
+  answers,
+  CONFIGURATION,
+  deployed,
+  HUB,
+  REGION,
+  registration,
+  rejectionOf,
+  useAppFlow,
+} from './harness.js';
 
 const h = useAppFlow();
 const EIGHT_HOURS = 8 * 60 * 60 * 1000;
 
-function input(
-  label: string,
-  functionName: string,
-  clientToken: string,
-  description?: string,
-): RegisterConnectorCommandInput {
-  return {
-    connectorLabel: label,
-    connectorProvisioningType: 'LAMBDA',
-    connectorProvisioningConfig: {
-      lambda: { lambdaArn: `arn:aws:lambda:${REGION}:${HUB}:function:${functionName}` },
-    },
+/** Every registration of this file carries a clientToken. */
+function input(label: string, functionName: string, clientToken: string, description?: string) {
+  return registration(label, functionName, {
     clientToken,
     ...(description !== undefined ? { description } : {}),
-  };
+  });
 }
 
 describe('AppFlow clientToken', () => {

@@ -5,7 +5,6 @@ import {
   DescribeConnectorCommand,
   ListFlowsCommand,
   RegisterConnectorCommand,
-  type RegisterConnectorCommandInput,
   ResourceNotFoundException,
   ValidationException,
 } from '@aws-sdk/client-appflow';
@@ -17,6 +16,7 @@ import {
   fixture,
   HUB,
   REGION,
+  registration,
   rejectionOf,
   SPOKE,
   START,
@@ -24,21 +24,6 @@ import {
 } from './harness.js';
 
 const h = useAppFlow();
-
-function registration(
-  label: string,
-  functionName: string,
-  extra: Partial<RegisterConnectorCommandInput> = {},
-): RegisterConnectorCommandInput {
-  return {
-    connectorLabel: label,
-    connectorProvisioningType: 'LAMBDA',
-    connectorProvisioningConfig: {
-      lambda: { lambdaArn: `arn:aws:lambda:${REGION}:${HUB}:function:${functionName}` },
-    },
-    ...extra,
-  };
-}
 
 describe('AppFlow RegisterConnector', () => {
   describe('a connector that answers', () => {

@@ -6,9 +6,8 @@ import {
   ListTargetsByRuleCommand,
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment } from '../../../local/deploy/serverless.js';
-import { type EventsHarness, HUB, hubDeployments, readFixture, startEvents, world } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { HUB, readFixture, useHubEvents, world } from './harness.js';
 
 const patterns = readFixture<{
   pattern: unknown;
@@ -18,16 +17,7 @@ const patterns = readFixture<{
 }>('test-event-pattern.json');
 
 describe('EventsService', () => {
-  let harness: EventsHarness;
-  let hub: Deployment;
-
-  beforeAll(async () => {
-    const deployments = await hubDeployments();
-    hub = deployments[0] as Deployment;
-    harness = await startEvents(deployments);
-  });
-
-  afterAll(() => harness.close());
+  const harness = useHubEvents();
 
   describe('TestEventPattern', () => {
     const test = (pattern: unknown, event: unknown) =>
@@ -60,8 +50,10 @@ describe('EventsService', () => {
 
   describe('describing buses and rules', () => {
     it('describes the hub bus with its organization policy', async () => {
-      const bus = await harness.client(HUB).send(new DescribeEventBusCommand({ Name: hub.eventBus.name }));
-      expect(bus.Arn).toBe(hub.eventBus.arn);
+      const bus = await harness
+        .client(HUB)
+        .send(new DescribeEventBusCommand({ Name: harness.hub.eventBus.name }));
+      expect(bus.Arn).toBe(harness.hub.eventBus.arn);
       expect(JSON.parse(bus.Policy ?? '{}').Statement[0].Condition).toEqual({
         StringEquals: { 'aws:PrincipalOrgID': world.organizationId },
       });
@@ -69,18 +61,18 @@ describe('EventsService', () => {
 
     it('lists the default bus and the hub bus of the account', async () => {
       const buses = await harness.client(HUB).send(new ListEventBusesCommand({}));
-      expect(buses.EventBuses?.map((bus) => bus.Name)).toEqual(['default', hub.eventBus.name]);
+      expect(buses.EventBuses?.map((bus) => bus.Name)).toEqual(['default', harness.hub.eventBus.name]);
     });
 
     it('lists the rules of a bus, a page at a time', async () => {
-      const onHub = hub.rules.filter((rule) => rule.eventBusName === hub.eventBus.name);
+      const onHub = harness.hub.rules.filter((rule) => rule.eventBusName === harness.hub.eventBus.name);
       const first = await harness
         .client(HUB)
-        .send(new ListRulesCommand({ EventBusName: hub.eventBus.name, Limit: 2 }));
+        .send(new ListRulesCommand({ EventBusName: harness.hub.eventBus.name, Limit: 2 }));
       expect(first.Rules).toHaveLength(2);
       const rest = await harness
         .client(HUB)
-        .send(new ListRulesCommand({ EventBusName: hub.eventBus.name, NextToken: first.NextToken }));
+        .send(new ListRulesCommand({ EventBusName: harness.hub.eventBus.name, NextToken: first.NextToken }));
       expect([...(first.Rules ?? []), ...(rest.Rules ?? [])].map((rule) => rule.Name)).toEqual(
         onHub.map((rule) => rule.name),
       );
@@ -88,13 +80,13 @@ describe('EventsService', () => {
     });
 
     it('describes a rule and lists its targets', async () => {
-      const rule = hub.rules.find((candidate) => candidate.eventBusName === 'default');
+      const rule = harness.hub.rules.find((candidate) => candidate.eventBusName === 'default');
       const described = await harness.client(HUB).send(new DescribeRuleCommand({ Name: rule?.name }));
       expect(described).toMatchObject({ Arn: rule?.arn, State: 'ENABLED', EventBusName: 'default' });
       expect(JSON.parse(described.EventPattern ?? '{}')).toEqual(rule?.eventPattern);
       const targets = await harness.client(HUB).send(new ListTargetsByRuleCommand({ Rule: rule?.name }));
       expect(targets.Targets?.[0]).toMatchObject({
-        Arn: hub.stateMachine.arn,
+        Arn: harness.hub.stateMachine.arn,
         RetryPolicy: { MaximumRetryAttempts: 60 },
       });
     });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll } from 'vitest';
 import { type Deployment, readDeployment } from '../../../local/deploy/serverless.js';
 import { AwsServiceError } from '../../../local/http/errors.js';
 import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
@@ -104,6 +105,18 @@ export async function startEvents(deployments: Deployment[], timeScale = 0.001):
       await server.close();
     },
   };
+}
+
+/** The events service over the hub's deployments for the enclosing describe block, with `hub` the first. */
+export function useHubEvents(): EventsHarness & { hub: Deployment } {
+  // Filled in by beforeAll: tests read it through this object, since it is empty when the file loads.
+  const harness = {} as EventsHarness & { hub: Deployment };
+  beforeAll(async () => {
+    const deployments = await hubDeployments();
+    Object.assign(harness, await startEvents(deployments), { hub: deployments[0] as Deployment });
+  });
+  afterAll(() => harness.close());
+  return harness;
 }
 
 /** A server-side error as the service would throw it, for the fake starter. */

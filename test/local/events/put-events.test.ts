@@ -1,22 +1,12 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment } from '../../../local/deploy/serverless.js';
-import { type EventsHarness, HUB, hubDeployments, readFixture, startEvents } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { HUB, readFixture, useHubEvents } from './harness.js';
 
 const SPOKE = '222222222222';
 const OUTSIDER = '999999999999';
 
 describe('EventsService', () => {
-  let harness: EventsHarness;
-  let hub: Deployment;
-
-  beforeAll(async () => {
-    const deployments = await hubDeployments();
-    hub = deployments[0] as Deployment;
-    harness = await startEvents(deployments);
-  });
-
-  afterAll(() => harness.close());
+  const harness = useHubEvents();
 
   describe('PutEvents', () => {
     it('answers an event id per entry and keeps the event on its bus', async () => {
@@ -133,10 +123,10 @@ describe('EventsService', () => {
     it('lets a member of the organization put on the hub bus by ARN, as its own account', async () => {
       const result = await harness
         .client(SPOKE)
-        .send(new PutEventsCommand({ Entries: [entry(hub.eventBus.arn)] }));
+        .send(new PutEventsCommand({ Entries: [entry(harness.hub.eventBus.arn)] }));
       expect(result.FailedEntryCount).toBe(0);
       const kept = harness.events
-        .publishedEvents({ busName: hub.eventBus.name })
+        .publishedEvents({ busName: harness.hub.eventBus.name })
         .find((p) => p.event.id === result.Entries?.[0]?.EventId);
       expect(kept?.event.account).toBe(SPOKE);
       expect(kept?.bus.accountId).toBe(HUB);
@@ -145,7 +135,7 @@ describe('EventsService', () => {
     it('refuses an account outside the organization with AccessDeniedException', async () => {
       const result = await harness
         .client(OUTSIDER)
-        .send(new PutEventsCommand({ Entries: [entry(hub.eventBus.arn)] }));
+        .send(new PutEventsCommand({ Entries: [entry(harness.hub.eventBus.arn)] }));
       expect(result.FailedEntryCount).toBe(1);
       expect(result.Entries?.[0]).toMatchObject({
         ErrorCode: 'AccessDeniedException',

@@ -2,36 +2,25 @@ import { fileURLToPath } from 'node:url';
 import {
   InvokeCommand,
   type InvokeCommandOutput,
-  type LambdaClient,
   RequestTooLargeException,
   ResourceConflictException,
   ResourceNotReadyException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { invokeAsService } from '../../../local/services/lambda.js';
 import type { DeployedFunction } from '../../../local/types.js';
 import { eventually } from '../runtime/support.js';
-import { arnOf, HUB, type LambdaStack, payload, REGION, SPOKE, startLambdaStack } from './support.js';
+import { arnOf, HUB, payload, REGION, SPOKE, useLambdaStack } from './support.js';
 
 const decode = (answer: InvokeCommandOutput) => JSON.parse(new TextDecoder().decode(answer.Payload));
 
 describe('lambda service Invoke', () => {
-  let stack: LambdaStack;
-  let hub: LambdaClient;
+  const stack = useLambdaStack();
 
   const invoke = (FunctionName: string, fixture = 'describe-connector-configuration') =>
-    hub.send(new InvokeCommand({ FunctionName, Payload: new TextEncoder().encode(payload(fixture)) }));
+    stack.hub.send(new InvokeCommand({ FunctionName, Payload: new TextEncoder().encode(payload(fixture)) }));
   const fn = (name: string) => stack.registry.get(HUB, REGION, name) as DeployedFunction;
-
-  beforeAll(async () => {
-    stack = await startLambdaStack();
-    hub = stack.client(HUB);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
 
   describe('sample connectors', () => {
     it('answers the healthy connector configuration with 200 and the executed version', async () => {
@@ -74,7 +63,7 @@ describe('lambda service Invoke', () => {
     });
 
     it('answers a function error for an event that is not a connector request', async () => {
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new InvokeCommand({ FunctionName: 'healthy-connector', Payload: new TextEncoder().encode('{}') }),
       );
       expect(answer.FunctionError).toBe('Unhandled');
@@ -82,7 +71,7 @@ describe('lambda service Invoke', () => {
     });
 
     it("returns the invocation's log tail when asked", async () => {
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new InvokeCommand({
           FunctionName: 'untagged-function',
           LogType: 'Tail',
@@ -99,7 +88,7 @@ describe('lambda service Invoke', () => {
   describe('invocation types', () => {
     it('answers 202 for an event invocation and runs it in the background', async () => {
       const before = stack.runtime.counters(arnOf('original-owner')).invocations;
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new InvokeCommand({
           FunctionName: 'original-owner',
           InvocationType: 'Event',
@@ -111,7 +100,7 @@ describe('lambda service Invoke', () => {
     });
 
     it('answers 204 for a dry run without running the function', async () => {
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new InvokeCommand({ FunctionName: 'impostor-connector', InvocationType: 'DryRun' }),
       );
       expect(answer.StatusCode).toBe(204);
@@ -122,7 +111,7 @@ describe('lambda service Invoke', () => {
   describe('refusals', () => {
     it('answers 413 RequestTooLargeException above 6 MB', async () => {
       const big = new TextEncoder().encode(JSON.stringify({ blob: 'x'.repeat(6 * 1024 * 1024) }));
-      const failure = hub.send(new InvokeCommand({ FunctionName: 'healthy-connector', Payload: big }));
+      const failure = stack.hub.send(new InvokeCommand({ FunctionName: 'healthy-connector', Payload: big }));
       await expect(failure).rejects.toBeInstanceOf(RequestTooLargeException);
       await expect(failure).rejects.toThrow(
         'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
@@ -131,7 +120,7 @@ describe('lambda service Invoke', () => {
 
     it('answers InvalidRequestContentException for a payload that is not JSON', async () => {
       await expect(
-        hub.send(
+        stack.hub.send(
           new InvokeCommand({
             FunctionName: 'healthy-connector',
             Payload: new TextEncoder().encode('{not json'),
@@ -232,7 +221,7 @@ describe('lambda service Invoke', () => {
       });
       const call = async (functionName: string) =>
         decode(
-          await hub.send(
+          await stack.hub.send(
             new InvokeCommand({
               FunctionName: 'caller',
               Payload: new TextEncoder().encode(JSON.stringify({ functionName })),

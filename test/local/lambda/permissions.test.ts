@@ -4,36 +4,25 @@ import {
   type AddPermissionCommandInput,
   GetFunctionCommand,
   GetPolicyCommand,
-  type LambdaClient,
   PreconditionFailedException,
   RemovePermissionCommand,
   ResourceConflictException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allowsServiceInvoke } from '../../../local/services/lambda.js';
 import type { DeployedFunction } from '../../../local/types.js';
-import { arnOf, HUB, type LambdaStack, REGION, SPOKE, startLambdaStack } from './support.js';
+import { arnOf, HUB, REGION, SPOKE, useLambdaStack } from './support.js';
 
 const appFlowPermission = (): AddPermissionCommandInput =>
   JSON.parse(readFileSync(new URL('./fixtures/add-permission-appflow.json', import.meta.url), 'utf8'));
 
 describe('lambda service permissions', () => {
-  let stack: LambdaStack;
-  let hub: LambdaClient;
-
-  beforeAll(async () => {
-    stack = await startLambdaStack();
-    hub = stack.client(HUB);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useLambdaStack();
 
   describe('GetPolicy', () => {
     it("answers the world's AppFlow statement in Lambda's policy document", async () => {
-      const answer = await hub.send(new GetPolicyCommand({ FunctionName: 'healthy-connector' }));
+      const answer = await stack.hub.send(new GetPolicyCommand({ FunctionName: 'healthy-connector' }));
       expect(JSON.parse(answer.Policy ?? '')).toEqual({
         Version: '2012-10-17',
         Id: 'default',
@@ -55,7 +44,7 @@ describe('lambda service permissions', () => {
     });
 
     it('answers ResourceNotFoundException for a function without a policy', async () => {
-      const failure = hub.send(new GetPolicyCommand({ FunctionName: 'no-permission-connector' }));
+      const failure = stack.hub.send(new GetPolicyCommand({ FunctionName: 'no-permission-connector' }));
       await expect(failure).rejects.toBeInstanceOf(ResourceNotFoundException);
       await expect(failure).rejects.toThrow('The resource you requested does not exist.');
     });
@@ -63,7 +52,7 @@ describe('lambda service permissions', () => {
 
   describe('AddPermission', () => {
     it('builds the statement as Lambda does and answers it with 201', async () => {
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new AddPermissionCommand({ ...appFlowPermission(), FunctionName: 'no-permission-connector' }),
       );
       expect(answer.$metadata.httpStatusCode).toBe(201);
@@ -79,12 +68,12 @@ describe('lambda service permissions', () => {
         },
       };
       expect(JSON.parse(answer.Statement ?? '')).toEqual(statement);
-      const policy = await hub.send(new GetPolicyCommand({ FunctionName: 'no-permission-connector' }));
+      const policy = await stack.hub.send(new GetPolicyCommand({ FunctionName: 'no-permission-connector' }));
       expect(JSON.parse(policy.Policy ?? '').Statement).toEqual([statement]);
     });
 
     it('turns an account principal into its root ARN', async () => {
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new AddPermissionCommand({
           FunctionName: 'original-owner',
           StatementId: 'spoke',
@@ -108,7 +97,7 @@ describe('lambda service permissions', () => {
     });
 
     it('answers ResourceConflictException for a statement id already used', async () => {
-      const failure = hub.send(
+      const failure = stack.hub.send(
         new AddPermissionCommand({
           ...appFlowPermission(),
           StatementId: 'AppFlowConnectorInvoke',
@@ -123,7 +112,7 @@ describe('lambda service permissions', () => {
 
     it('answers PreconditionFailedException for a stale RevisionId', async () => {
       await expect(
-        hub.send(
+        stack.hub.send(
           new AddPermissionCommand({
             ...appFlowPermission(),
             StatementId: 'stale',
@@ -136,7 +125,7 @@ describe('lambda service permissions', () => {
 
     it('refuses a principal that is neither an account, an ARN nor a service', async () => {
       await expect(
-        hub.send(
+        stack.hub.send(
           new AddPermissionCommand({
             ...appFlowPermission(),
             StatementId: 'odd',
@@ -165,7 +154,7 @@ describe('lambda service permissions', () => {
 
   describe('RemovePermission', () => {
     it('removes the statement and answers 204', async () => {
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new RemovePermissionCommand({
           FunctionName: 'bad-label-connector',
           StatementId: 'AppFlowConnectorInvoke',
@@ -173,12 +162,12 @@ describe('lambda service permissions', () => {
       );
       expect(answer.$metadata.httpStatusCode).toBe(204);
       await expect(
-        hub.send(new GetPolicyCommand({ FunctionName: 'bad-label-connector' })),
+        stack.hub.send(new GetPolicyCommand({ FunctionName: 'bad-label-connector' })),
       ).rejects.toBeInstanceOf(ResourceNotFoundException);
     });
 
     it('answers ResourceNotFoundException for an unknown statement id', async () => {
-      const failure = hub.send(
+      const failure = stack.hub.send(
         new RemovePermissionCommand({ FunctionName: 'updated-connector', StatementId: 'nope' }),
       );
       await expect(failure).rejects.toBeInstanceOf(ResourceNotFoundException);

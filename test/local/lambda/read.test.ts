@@ -1,30 +1,19 @@
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
-  type LambdaClient,
   ListFunctionsCommand,
   ListTagsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arnOf, HUB, type LambdaStack, REGION, SPOKE, startLambdaStack } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { arnOf, HUB, REGION, SPOKE, useLambdaStack } from './support.js';
 
 describe('lambda service reads', () => {
-  let stack: LambdaStack;
-  let hub: LambdaClient;
-
-  beforeAll(async () => {
-    stack = await startLambdaStack();
-    hub = stack.client(HUB);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useLambdaStack();
 
   describe('GetFunction', () => {
     it('answers the configuration, code location and tags of a function', async () => {
-      const answer = await hub.send(new GetFunctionCommand({ FunctionName: 'healthy-connector' }));
+      const answer = await stack.hub.send(new GetFunctionCommand({ FunctionName: 'healthy-connector' }));
       const fn = stack.registry.get(HUB, REGION, 'healthy-connector');
       expect(answer.Configuration).toMatchObject({
         FunctionName: 'healthy-connector',
@@ -61,18 +50,18 @@ describe('lambda service reads', () => {
         `${HUB}:function:slow-connector`,
         'slow-connector:$LATEST',
       ]) {
-        const answer = await hub.send(new GetFunctionCommand({ FunctionName }));
+        const answer = await stack.hub.send(new GetFunctionCommand({ FunctionName }));
         expect(answer.Configuration?.Timeout).toBe(1);
       }
     });
 
     it('leaves Tags out for an untagged function', async () => {
-      const answer = await hub.send(new GetFunctionCommand({ FunctionName: 'untagged-function' }));
+      const answer = await stack.hub.send(new GetFunctionCommand({ FunctionName: 'untagged-function' }));
       expect(answer.Tags).toBeUndefined();
     });
 
     it('answers ResourceNotFoundException for an unknown function or version', async () => {
-      await expect(hub.send(new GetFunctionCommand({ FunctionName: 'nope' }))).rejects.toThrow(
+      await expect(stack.hub.send(new GetFunctionCommand({ FunctionName: 'nope' }))).rejects.toThrow(
         expect.objectContaining({
           name: 'ResourceNotFoundException',
           message: `Function not found: ${arnOf('nope')}`,
@@ -80,12 +69,12 @@ describe('lambda service reads', () => {
         }),
       );
       await expect(
-        hub.send(new GetFunctionCommand({ FunctionName: 'healthy-connector', Qualifier: '3' })),
+        stack.hub.send(new GetFunctionCommand({ FunctionName: 'healthy-connector', Qualifier: '3' })),
       ).rejects.toBeInstanceOf(ResourceNotFoundException);
     });
 
     it('answers ValidationException for a name Lambda would not accept', async () => {
-      await expect(hub.send(new GetFunctionCommand({ FunctionName: 'bad name' }))).rejects.toThrow(
+      await expect(stack.hub.send(new GetFunctionCommand({ FunctionName: 'bad name' }))).rejects.toThrow(
         expect.objectContaining({
           name: 'ValidationException',
           message: expect.stringMatching(/^1 validation error detected: Value 'bad name' at 'functionName'/),
@@ -117,7 +106,7 @@ describe('lambda service reads', () => {
 
   describe('GetFunctionConfiguration', () => {
     it('answers the same configuration as GetFunction', async () => {
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new GetFunctionConfigurationCommand({ FunctionName: 'failing-connector' }),
       );
       expect(answer).toMatchObject({
@@ -134,7 +123,9 @@ describe('lambda service reads', () => {
       let Marker: string | undefined;
       let pages = 0;
       do {
-        const page = await hub.send(new ListFunctionsCommand({ MaxItems: 4, ...(Marker ? { Marker } : {}) }));
+        const page = await stack.hub.send(
+          new ListFunctionsCommand({ MaxItems: 4, ...(Marker ? { Marker } : {}) }),
+        );
         names.push(...(page.Functions ?? []).map((fn) => fn.FunctionName ?? ''));
         Marker = page.NextMarker;
         pages += 1;
@@ -145,7 +136,7 @@ describe('lambda service reads', () => {
     });
 
     it('refuses a marker it did not issue', async () => {
-      await expect(hub.send(new ListFunctionsCommand({ Marker: '!!' }))).rejects.toThrow(
+      await expect(stack.hub.send(new ListFunctionsCommand({ Marker: '!!' }))).rejects.toThrow(
         expect.objectContaining({ name: 'InvalidParameterValueException' }),
       );
     });
@@ -160,12 +151,12 @@ describe('lambda service reads', () => {
 
   describe('ListTags', () => {
     it('answers the tags of a function by ARN', async () => {
-      const answer = await hub.send(new ListTagsCommand({ Resource: arnOf('failing-connector') }));
+      const answer = await stack.hub.send(new ListTagsCommand({ Resource: arnOf('failing-connector') }));
       expect(answer.Tags).toEqual({ 'appflow:connector-label': 'failing-connector' });
     });
 
     it('refuses a resource that is not an ARN', async () => {
-      await expect(hub.send(new ListTagsCommand({ Resource: 'failing-connector' }))).rejects.toThrow(
+      await expect(stack.hub.send(new ListTagsCommand({ Resource: 'failing-connector' }))).rejects.toThrow(
         expect.objectContaining({ name: 'ValidationException' }),
       );
     });

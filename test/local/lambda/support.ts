@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll } from 'vitest';
 import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
 import { createFunctionRuntime, type LocalFunctionRuntime } from '../../../local/runtime/index.js';
 import { createLambdaService, type LambdaServiceOptions } from '../../../local/services/lambda.js';
@@ -78,4 +79,16 @@ export async function startLambdaStack(options: Partial<LambdaServiceOptions> = 
       await server.close();
     },
   };
+}
+
+/** One Lambda stack for the enclosing describe block, started before and closed after it, with a HUB client. */
+export function useLambdaStack(): LambdaStack & { hub: LambdaClient } {
+  // Filled in by beforeAll: tests read it through this object, since it is empty when the file loads.
+  const stack = {} as LambdaStack & { hub: LambdaClient };
+  beforeAll(async () => {
+    Object.assign(stack, await startLambdaStack());
+    stack.hub = stack.client(HUB);
+  });
+  afterAll(() => stack.close());
+  return stack;
 }

@@ -1,33 +1,20 @@
-import {
-  type LambdaClient,
-  ListTagsCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
-} from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arnOf, HUB, type LambdaStack, REGION, SPOKE, startLambdaStack } from './support.js';
+import { ListTagsCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
+import { arnOf, HUB, REGION, SPOKE, useLambdaStack } from './support.js';
 
 describe('lambda service tags', () => {
-  let stack: LambdaStack;
-  let hub: LambdaClient;
-
-  beforeAll(async () => {
-    stack = await startLambdaStack();
-    hub = stack.client(HUB);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useLambdaStack();
 
   describe('TagResource', () => {
     it('adds tags, answers 204 and emits the CloudTrail event a registration starts from', async () => {
       const tags = { 'appflow:connector-label': 'original-owner', team: 'sales' };
-      const answer = await hub.send(
+      const answer = await stack.hub.send(
         new TagResourceCommand({ Resource: arnOf('original-owner'), Tags: tags }),
       );
       expect(answer.$metadata.httpStatusCode).toBe(204);
-      expect((await hub.send(new ListTagsCommand({ Resource: arnOf('original-owner') }))).Tags).toEqual(tags);
+      expect((await stack.hub.send(new ListTagsCommand({ Resource: arnOf('original-owner') }))).Tags).toEqual(
+        tags,
+      );
 
       await new Promise((resolve) => setImmediate(resolve));
       const event = stack.events.find(
@@ -55,7 +42,7 @@ describe('lambda service tags', () => {
 
     it('refuses a reserved aws: key', async () => {
       await expect(
-        hub.send(
+        stack.hub.send(
           new TagResourceCommand({ Resource: arnOf('untagged-function'), Tags: { 'aws:owner': 'me' } }),
         ),
       ).rejects.toThrow(expect.objectContaining({ name: 'InvalidParameterValueException' }));
@@ -79,13 +66,13 @@ describe('lambda service tags', () => {
 
   describe('UntagResource', () => {
     it('removes the keys given', async () => {
-      await hub.send(
+      await stack.hub.send(
         new UntagResourceCommand({
           Resource: arnOf('healthy-connector'),
           TagKeys: ['appflow:connector-description'],
         }),
       );
-      const answer = await hub.send(new ListTagsCommand({ Resource: arnOf('healthy-connector') }));
+      const answer = await stack.hub.send(new ListTagsCommand({ Resource: arnOf('healthy-connector') }));
       expect(answer.Tags).toEqual({ 'appflow:connector-label': 'healthy-connector' });
       await new Promise((resolve) => setImmediate(resolve));
       expect(stack.events.at(-1)?.detail).toMatchObject({
