@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../../local/stack.js';
+import type { Stack } from '../../local/stack.js';
 import { describeCustomConnector } from './support/appflow.js';
-import { StackClients } from './support/clients.js';
+import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { deliver, deliverOne, origin, type Put } from './support/events.js';
-import { appflowMark, expectRegistration, registrationsSince } from './support/expectations.js';
+import { appflowMark, expectEachRegistered, registrationsSince } from './support/expectations.js';
 import { alerts, executionOf, lambdaAttempts } from './support/outcomes.js';
 import { fixtureSample, fixtureSamples, fixtureWorld } from './support/paths.js';
 import { SLOW } from './support/timeouts.js';
@@ -19,21 +19,17 @@ describe('the workflow under AppFlow faults injected by the local stack', { time
   let clients: StackClients;
 
   beforeAll(async () => {
-    stack = await startStack({
+    ({ stack, clients } = await startStackWithClients({
       timeScale: 0.01,
       worldPath: fixtureWorld('faults'),
       faults: { appflowRate: { perSecond: 2, burst: 1 } },
       // One attempt per SDK call: the SDK's own retries would absorb some ThrottlingExceptions out of
       // sight; this way each one reaches the state machine, whose Retry must absorb it.
       functionEnvironment: { AWS_MAX_ATTEMPTS: '1' },
-    });
-    clients = new StackClients(stack);
+    }));
   }, SLOW);
 
-  afterAll(async () => {
-    clients?.destroy();
-    await stack?.stop();
-  }, SLOW);
+  afterAll(() => stopStackWithClients(stack, clients), SLOW);
 
   describe('AppFlow throttling at 2 requests per second per account and Region', () => {
     let puts: Put[];
@@ -54,14 +50,7 @@ describe('the workflow under AppFlow faults injected by the local stack', { time
 
     it('registers every connector of a burst of four deploys in one account, each exactly once', async () => {
       expect(puts).toHaveLength(4);
-      for (const put of puts) {
-        const label = put.sample.expect.connectorLabel as string;
-        await expectRegistration(stack, clients, origin(put), {
-          connectorLabel: label,
-          functionName: label,
-          action: 'registered',
-        });
-      }
+      await expectEachRegistered(stack, clients, puts);
       const changes = registrationsSince(stack, mark);
       expect(changes.map((change) => change.label).sort()).toEqual(
         puts.map((put) => put.sample.expect.connectorLabel).sort(),

@@ -1,13 +1,15 @@
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssumeRoleLogEntry } from '../../local/services/sts.js';
-import { type Stack, startStack } from '../../local/stack.js';
+import type { Stack } from '../../local/stack.js';
 import { registeredLabels } from './support/appflow.js';
-import { StackClients } from './support/clients.js';
+import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { deliver, deliverOne, origin, type Put } from './support/events.js';
 import {
   appflowMark,
+  expectEachRegistered,
   expectFailure,
+  expectForgedAccountRefused,
   expectRegistration,
   registrationsSince,
 } from './support/expectations.js';
@@ -61,29 +63,17 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
   const assumeRolesSince = (mark: number): AssumeRoleLogEntry[] => stack.sts.assumeRoleLog.slice(mark);
 
   beforeAll(async () => {
-    stack = await startStack({ timeScale: 0.01, worldPath: fixtureWorld('landing-zone') });
-    clients = new StackClients(stack);
+    ({ stack, clients } = await startStackWithClients({
+      timeScale: 0.01,
+      worldPath: fixtureWorld('landing-zone'),
+    }));
   }, SLOW);
 
-  afterAll(async () => {
-    clients?.destroy();
-    await stack?.stop();
-  }, SLOW);
+  afterAll(() => stopStackWithClients(stack, clients), SLOW);
 
   describe('a forged event (account A names account B’s function)', () => {
     it('fails with AccountMismatchError and an alert, registers nothing anywhere and never assumes a role', async () => {
-      const put = await deliverOne(
-        stack,
-        clients,
-        productSample('pipeline-connector-deployed.forged-account.failed.json'),
-      );
-
-      expectFailure(stack, origin(put), {
-        error: 'AccountMismatchError',
-        failedIn: 'VerifyFunction',
-        connectorLabel: null,
-        lambdaArn: 'arn:aws:lambda:eu-west-1:333333333333:function:finance-connector',
-      });
+      await expectForgedAccountRefused(stack, clients);
       expect(stack.appflow.registrations).toEqual([]);
       expect(await labelsEverywhere(clients)).toEqual({});
       expect(stack.sts.assumeRoleLog).toEqual([]);
@@ -102,14 +92,7 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
     }, SLOW);
 
     it('registers each connector in its own account and Region, and announces it on the hub bus of that Region', async () => {
-      for (const put of puts) {
-        const label = put.sample.expect.connectorLabel as string;
-        await expectRegistration(stack, clients, origin(put), {
-          connectorLabel: label,
-          functionName: label,
-          action: 'registered',
-        });
-      }
+      await expectEachRegistered(stack, clients, puts);
       expect(await labelsEverywhere(clients)).toEqual({
         '222222222222/eu-west-1': ['sales-connector'],
         '222222222222/us-east-1': ['sales-connector'],
@@ -240,12 +223,11 @@ describe('a hub restricted to some accounts and Regions (allowedAccountIds, serv
   let puts: Put[];
 
   beforeAll(async () => {
-    stack = await startStack({
+    ({ stack, clients } = await startStackWithClients({
       timeScale: 0.01,
       worldPath: fixtureWorld('landing-zone'),
       params: { allowedAccountIds: '222222222222', servedRegions: 'eu-west-1' },
-    });
-    clients = new StackClients(stack);
+    }));
     puts = await deliver(stack, clients, [
       productSample('spoke-finance.cloudformation-update-complete.registered.json'),
       productSample('spoke-sales.us-east-1.cloudtrail-update-function-code.registered.json'),
@@ -253,10 +235,7 @@ describe('a hub restricted to some accounts and Regions (allowedAccountIds, serv
     ]);
   }, SLOW);
 
-  afterAll(async () => {
-    clients?.destroy();
-    await stack?.stop();
-  }, SLOW);
+  afterAll(() => stopStackWithClients(stack, clients), SLOW);
 
   it('hands the serverless.yml params to both registrar functions as ALLOWED_ACCOUNT_IDS and SERVED_REGIONS', async () => {
     for (const deployment of stack.deployments) {

@@ -1,15 +1,16 @@
 import { RegisterConnectorCommand, UnregisterConnectorCommand } from '@aws-sdk/client-appflow';
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Stack, startStack } from '../../local/stack.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../local/stack.js';
 import { describeCustomConnector, registeredLabels } from './support/appflow.js';
-import { StackClients } from './support/clients.js';
-import { deliver, deliverOne, origin } from './support/events.js';
+import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
+import { deliver, deliverOne, origin, waitForTagResourceEvent } from './support/events.js';
 import {
   appflowCalls,
   appflowMark,
   appflowWrites,
   expectFailure,
+  expectForgedAccountRefused,
   expectRegistration,
   registrationsSince,
 } from './support/expectations.js';
@@ -37,14 +38,13 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
   let clients: StackClients;
 
   beforeAll(async () => {
-    stack = await startStack({ timeScale: 0.01, worldPath: fixtureWorld('workflow') });
-    clients = new StackClients(stack);
+    ({ stack, clients } = await startStackWithClients({
+      timeScale: 0.01,
+      worldPath: fixtureWorld('workflow'),
+    }));
   }, SLOW);
 
-  afterAll(async () => {
-    clients?.destroy();
-    await stack?.stop();
-  }, SLOW);
+  afterAll(() => stopStackWithClients(stack, clients), SLOW);
 
   const hubAppflow = () => clients.appflow(HUB, REGION);
 
@@ -206,19 +206,6 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         const lambdaArn = functionArn('replayed-connector');
         const description = 'Replayed connector now described';
         const mark = appflowMark(stack);
-        const tagEvent = () =>
-          stack.events
-            .publishedEvents({ accountId: HUB, region: REGION, busName: 'default' })
-            .find(({ event }) => {
-              const detail = event.detail as {
-                eventName?: string;
-                requestParameters?: { resource?: string };
-              };
-              return (
-                detail.eventName?.startsWith('TagResource') === true &&
-                detail.requestParameters?.resource === lambdaArn
-              );
-            });
 
         await clients.lambda(HUB, REGION).send(
           new TagResourceCommand({
@@ -226,9 +213,7 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
             Tags: { 'appflow:connector-description': description },
           }),
         );
-        const published = await vi.waitFor(
-          () => tagEvent() ?? Promise.reject(new Error('no TagResource event yet')),
-        );
+        const published = await waitForTagResourceEvent(stack, HUB, REGION, lambdaArn);
         await stack.idle();
 
         await expectRegistration(
@@ -410,18 +395,7 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
     it("alerts on an event naming another account's function (AccountMismatchError)", async () => {
       const mark = appflowMark(stack);
 
-      const put = await deliverOne(
-        stack,
-        clients,
-        productSample('pipeline-connector-deployed.forged-account.failed.json'),
-      );
-
-      expectFailure(stack, origin(put), {
-        error: 'AccountMismatchError',
-        failedIn: 'VerifyFunction',
-        connectorLabel: null,
-        lambdaArn: 'arn:aws:lambda:eu-west-1:333333333333:function:finance-connector',
-      });
+      await expectForgedAccountRefused(stack, clients);
       expect(registrationsSince(stack, mark)).toEqual([]);
     });
 
@@ -470,16 +444,6 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
       const untagged = functionArn('untagged-function');
       const mark = appflowMark(stack);
       const lambda = clients.lambda(HUB, REGION);
-      const tagEvent = () =>
-        stack.events
-          .publishedEvents({ accountId: HUB, region: REGION, busName: 'default' })
-          .find(({ event }) => {
-            const detail = event.detail as { eventName?: string; requestParameters?: { resource?: string } };
-            return (
-              detail.eventName?.startsWith('TagResource') === true &&
-              detail.requestParameters?.resource === untagged
-            );
-          });
 
       try {
         await lambda.send(
@@ -489,9 +453,7 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
           }),
         );
         // CloudTrail's stand-in puts the event right after the call answers.
-        const published = await vi.waitFor(
-          () => tagEvent() ?? Promise.reject(new Error('no TagResource event yet')),
-        );
+        const published = await waitForTagResourceEvent(stack, HUB, REGION, untagged);
         await stack.idle();
 
         expect({ source: published.event.source, account: published.event.account }).toEqual({

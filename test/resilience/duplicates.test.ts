@@ -4,12 +4,12 @@ import { signalFunctionArn } from '../../functions/verify-function/guards.js';
 import { createRandom } from '../../local/random.js';
 import type { ExecutionRecord } from '../../local/services/states.js';
 import type { Stack } from '../../local/stack.js';
-import { SignalBus } from './support/bus.js';
+import type { SignalBus } from './support/bus.js';
 import {
   alertMessages,
   connectorCreations,
+  deliverPaced,
   inputOf,
-  outcomesOf,
   registrarEvents,
   type SignalOutcome,
   taskErrors,
@@ -22,14 +22,8 @@ import {
   type Signal,
   tagResourceSignal,
 } from './support/signals.js';
-import { startResilienceStack } from './support/stack.js';
-import {
-  functionArnOf,
-  spreadConnectors,
-  type WorldFunction,
-  type WrittenWorld,
-  writeWorld,
-} from './support/world.js';
+import { startResilienceRig, stopResilienceRig } from './support/stack.js';
+import { functionArnOf, spreadConnectors, type WorldFunction, type WrittenWorld } from './support/world.js';
 
 const CONNECTORS = 50;
 const DELIVERIES_EACH = 5;
@@ -50,9 +44,7 @@ describe('the registrar under duplicate deploy signals', () => {
   let outcomes: SignalOutcome[];
 
   beforeAll(async () => {
-    world = writeWorld(everyConnector, { regions: REGION });
-    stack = await startResilienceStack(world.path);
-    bus = new SignalBus(stack);
+    ({ world, stack, bus } = await startResilienceRig(everyConnector, { regions: REGION }));
 
     // Each connector's deploy signal, the very same entry put 5 times (a retried PutEvents, an
     // at-least-once forwarder), half as CloudTrail CreateFunction and half as the pipeline's event,
@@ -70,16 +62,10 @@ describe('the registrar under duplicate deploy signals', () => {
     ];
     const stream = shuffled([...copies, deploy], createRandom(SEED));
 
-    const deliveries = await bus.putPaced(stream, MAX_IN_FLIGHT);
-    await stack.idle();
-    outcomes = outcomesOf(stack, deliveries);
+    outcomes = await deliverPaced(stack, bus, stream, MAX_IN_FLIGHT);
   }, 180_000);
 
-  afterAll(async () => {
-    bus?.destroy();
-    await stack?.stop();
-    world?.remove();
-  });
+  afterAll(() => stopResilienceRig({ world, stack, bus }));
 
   const executionsOf = (fn: WorldFunction): ExecutionRecord[] =>
     outcomes

@@ -2,26 +2,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../local/services/states.js';
 import type { Stack } from '../../local/stack.js';
-import { type Delivery, SignalBus } from './support/bus.js';
+import type { SignalBus } from './support/bus.js';
 import {
   alertMessages,
   connectorCreations,
+  deliverPaced,
   inputOf,
-  outcomesOf,
   registrarEvents,
   type SignalOutcome,
   TYPED_ERROR_NAMES,
   taskErrors,
 } from './support/outcomes.js';
 import { createFunctionSignal, pipelineSignal, type Signal } from './support/signals.js';
-import { setFunctionTimeout, startResilienceStack } from './support/stack.js';
-import {
-  functionArnOf,
-  spreadConnectors,
-  type WorldFunction,
-  type WrittenWorld,
-  writeWorld,
-} from './support/world.js';
+import { setFunctionTimeout, startResilienceRig, stopResilienceRig } from './support/stack.js';
+import { functionArnOf, spreadConnectors, type WorldFunction, type WrittenWorld } from './support/world.js';
 
 const SEED = 424242;
 const CONNECTORS = 30;
@@ -46,27 +40,27 @@ describe('the registrar when AppFlow misbehaves', () => {
   let crashed: WorldFunction[];
 
   beforeAll(async () => {
-    world = writeWorld(connectors, { regions: ['eu-west-1'] });
-    stack = await startResilienceStack(world.path, {
-      faults: {
-        seed: SEED,
-        // AppFlow's own limit, far below the 8/s the hub paces to here: any two calls in one account
-        // within a second meet the bucket, so it throttles whatever the machine's speed.
-        appflowRate: { perSecond: 1, burst: 1 },
-        appflowErrors: { ThrottlingException: 0.3, InternalServerException: 0.05 },
-        appflowLatencyMs: { min: 5, max: 30 },
-        crashAfterRegister: 0.2,
+    ({ world, stack, bus } = await startResilienceRig(
+      connectors,
+      { regions: ['eu-west-1'] },
+      {
+        faults: {
+          seed: SEED,
+          // AppFlow's own limit, far below the 8/s the hub paces to here: any two calls in one account
+          // within a second meet the bucket, so it throttles whatever the machine's speed.
+          appflowRate: { perSecond: 1, burst: 1 },
+          appflowErrors: { ThrottlingException: 0.3, InternalServerException: 0.05 },
+          appflowLatencyMs: { min: 5, max: 30 },
+          crashAfterRegister: 0.2,
+        },
+        // The pacer may hold a call only as long as the shortened timeout allows, and paces faster
+        // than AppFlow accepts, as a hub misconfigured for this account would.
+        functionEnvironment: { APPFLOW_PACER_MAX_WAIT_MS: '2000', APPFLOW_REQUESTS_PER_SECOND: '8' },
       },
-      // The pacer may hold a call only as long as the shortened timeout allows, and paces faster
-      // than AppFlow accepts, as a hub misconfigured for this account would.
-      functionEnvironment: { APPFLOW_PACER_MAX_WAIT_MS: '2000', APPFLOW_REQUESTS_PER_SECOND: '8' },
-    });
+    ));
     setFunctionTimeout(stack, 'registerConnector', REGISTER_TIMEOUT_SECONDS);
-    bus = new SignalBus(stack);
 
-    const deliveries = await bus.putPaced(connectors.map(signalOf), MAX_IN_FLIGHT);
-    await stack.idle();
-    first = outcomesOf(stack, deliveries);
+    first = await deliverPaced(stack, bus, connectors.map(signalOf), MAX_IN_FLIGHT);
 
     // Whoever read an alert deploys again (the alert's whatToDo): once the crashed invocations'
     // in-progress records have expired, every connector that was not announced gets its signal again.
@@ -76,21 +70,17 @@ describe('the registrar when AppFlow misbehaves', () => {
     const announced = new Set(
       registrarEvents(stack, 'ConnectorRegistered').map(({ detail }) => detail.lambdaArn),
     );
-    const again: Delivery[] = await bus.putPaced(
+    redelivered = await deliverPaced(
+      stack,
+      bus,
       connectors
         .filter((fn) => !announced.has(functionArnOf(fn)))
         .map((fn) => signalOf(fn, connectors.indexOf(fn))),
       MAX_IN_FLIGHT,
     );
-    await stack.idle();
-    redelivered = outcomesOf(stack, again);
   }, 180_000);
 
-  afterAll(async () => {
-    bus?.destroy();
-    await stack?.stop();
-    world?.remove();
-  });
+  afterAll(() => stopResilienceRig({ world, stack, bus }));
 
   const allExecutions = (): ExecutionRecord[] => [...first, ...redelivered].flatMap((o) => o.executions);
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../local/stack.js';
-import { SignalBus } from './support/bus.js';
+import type { SignalBus } from './support/bus.js';
 import { loadHostileFixtures } from './support/hostile.js';
 import {
   alertMessages,
   connectorCreations,
+  deliverPaced,
   inputOf,
   outcomesOf,
   registrarEvents,
@@ -12,7 +13,7 @@ import {
   TYPED_ERROR_NAMES,
 } from './support/outcomes.js';
 import { pipelineSignal } from './support/signals.js';
-import { startResilienceStack } from './support/stack.js';
+import { startResilienceRig, stopResilienceRig } from './support/stack.js';
 import {
   DESCRIPTION_TAG,
   HUB,
@@ -20,7 +21,6 @@ import {
   SPOKES,
   type WorldFunction,
   type WrittenWorld,
-  writeWorld,
 } from './support/world.js';
 
 const REGION = 'eu-west-1';
@@ -74,15 +74,16 @@ describe('the registrar under hostile input', () => {
   let afterCorpus: SignalOutcome | undefined;
 
   beforeAll(async () => {
-    world = writeWorld(FUNCTIONS, { regions: [REGION], outsiders: [OUTSIDER] });
-    stack = await startResilienceStack(world.path);
-    bus = new SignalBus(stack);
-    const deliveries = await bus.putPaced(
+    ({ world, stack, bus } = await startResilienceRig(FUNCTIONS, {
+      regions: [REGION],
+      outsiders: [OUTSIDER],
+    }));
+    const read = await deliverPaced(
+      stack,
+      bus,
       fixtures.map((f) => f.signal),
       MAX_IN_FLIGHT,
     );
-    await stack.idle();
-    const read = outcomesOf(stack, deliveries);
     outcomes = new Map(fixtures.map((f, i) => [f.name, read[i] as SignalOutcome]));
 
     // The stack stays up: a plain deploy after the corpus is registered as usual.
@@ -92,11 +93,7 @@ describe('the registrar under hostile input', () => {
     [afterCorpus] = outcomesOf(stack, [afterDelivery]);
   }, 180_000);
 
-  afterAll(async () => {
-    bus?.destroy();
-    await stack?.stop();
-    world?.remove();
-  });
+  afterAll(() => stopResilienceRig({ world, stack, bus }));
 
   it('has a corpus of at least 40 inputs', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(40);

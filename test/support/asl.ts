@@ -60,6 +60,15 @@ export const PUBLISH_STATES = ['PublishConnectorRegistered', 'PublishRegistratio
 
 export type PublishState = (typeof PUBLISH_STATES)[number];
 
+/** The states a registration that succeeds enters, in order (a retried state appears once). */
+export const REGISTERED_PATH = [
+  'VerifyFunction',
+  'OptedIn',
+  'RegisterConnector',
+  'PublishConnectorRegistered',
+  'Registered',
+] as const;
+
 /**
  * Reads the ASL and fills in `${Name}` placeholders the way serverless-step-functions'
  * definitionSubstitutions do (plain text replacement), failing on any placeholder left over so a

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { DetailType, REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import type { WorkflowInput } from '../../functions/shared/types.js';
-import { FAKE_SUBSTITUTIONS } from './asl.js';
+import { FAKE_SUBSTITUTIONS, type PublishState } from './asl.js';
 import { fixtures } from './fixtures.js';
 import { EXECUTION_ARN, type WorkflowRun } from './run-workflow.js';
 
@@ -23,15 +23,7 @@ export function expectRegistrationFailed(run: WorkflowRun, expected: ExpectedFai
   const input = expected.input ?? fixtures.workflowInput();
   expect(run.path.slice(-2)).toEqual(['PublishRegistrationFailed', 'RegistrationFailed']);
   expect(run.attempts.PublishConnectorRegistered).toBeUndefined();
-  expect(run.published).toHaveLength(1);
-
-  const [event] = run.published;
-  expect(event).toMatchObject({
-    state: 'PublishRegistrationFailed',
-    EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
-    Source: REGISTRAR_SOURCE,
-    DetailType: DetailType.ConnectorRegistrationFailed,
-  });
+  const event = expectOnlyPublished(run, 'PublishRegistrationFailed', DetailType.ConnectorRegistrationFailed);
   expect(event?.Detail).toEqual({
     error: expected.error,
     cause: expected.cause ?? expect.any(String),
@@ -48,4 +40,24 @@ export function expectRegistrationFailed(run: WorkflowRun, expected: ExpectedFai
   expect(run.status).toBe('FAILED');
   expect(run.error).toBe(expected.error);
   expect(run.cause).toBe(event?.Detail.cause);
+}
+
+/**
+ * Asserts that the run published exactly one event, from the publish state on the hub bus with the
+ * registrar's source and the detail-type, and returns it.
+ */
+export function expectOnlyPublished(
+  run: WorkflowRun,
+  state: PublishState,
+  detailType: string,
+): WorkflowRun['published'][number] | undefined {
+  expect(run.published).toHaveLength(1);
+  const [event] = run.published;
+  expect(event).toMatchObject({
+    state,
+    EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
+    Source: REGISTRAR_SOURCE,
+    DetailType: detailType,
+  });
+  return event;
 }

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DetailType, REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
+import { DetailType } from '../../functions/shared/event-types.js';
 import type { RegisterInput, RegistrationAction, VerifyInput } from '../../functions/shared/types.js';
-import { FAKE_SUBSTITUTIONS } from '../support/asl.js';
+import { REGISTERED_FIELDS } from '../e2e/support/outcomes.js';
+import { REGISTERED_PATH } from '../support/asl.js';
+import { expectOnlyPublished } from '../support/expect-failure.js';
 import { fixtures } from '../support/fixtures.js';
 import { EXECUTION_ARN, runWorkflow } from '../support/run-workflow.js';
 import { answering, scripted } from '../support/task-fakes.js';
-
-// DESIGN.md "Events published": the ConnectorRegistered detail, field for field.
-const CONNECTOR_REGISTERED_FIELDS = [
-  'accountId',
-  'action',
-  'codeSha256',
-  'connectorArn',
-  'connectorLabel',
-  'executionArn',
-  'lambdaArn',
-  'region',
-];
 
 describe('register-connector state machine', () => {
   describe('a verified connector that registers at the first attempt', () => {
@@ -24,13 +14,7 @@ describe('register-connector state machine', () => {
       const run = await runWorkflow();
 
       expect(run.status).toBe('SUCCEEDED');
-      expect(run.path).toEqual([
-        'VerifyFunction',
-        'OptedIn',
-        'RegisterConnector',
-        'PublishConnectorRegistered',
-        'Registered',
-      ]);
+      expect(run.path).toEqual(REGISTERED_PATH);
       expect(run.retries).toEqual({});
       expect(run.failures).toEqual([]);
     });
@@ -38,15 +22,8 @@ describe('register-connector state machine', () => {
     it('publishes one ConnectorRegistered on the hub bus with exactly the DESIGN.md fields', async () => {
       const run = await runWorkflow();
 
-      expect(run.published).toHaveLength(1);
-      const [event] = run.published;
-      expect(event).toMatchObject({
-        state: 'PublishConnectorRegistered',
-        EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
-        Source: REGISTRAR_SOURCE,
-        DetailType: DetailType.ConnectorRegistered,
-      });
-      expect(Object.keys(event?.Detail ?? {}).sort()).toEqual(CONNECTOR_REGISTERED_FIELDS);
+      const event = expectOnlyPublished(run, 'PublishConnectorRegistered', DetailType.ConnectorRegistered);
+      expect(Object.keys(event?.Detail ?? {}).sort()).toEqual([...REGISTERED_FIELDS]);
       expect(event?.Detail).toEqual({ ...fixtures.registration(), executionArn: EXECUTION_ARN });
     });
 

@@ -4,7 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { Stack } from '../../../local/stack.js';
+import { type Stack, type StackOptions, startStack } from '../../../local/stack.js';
 
 interface Destroyable {
   destroy(): void;
@@ -76,4 +76,21 @@ export class StackClients {
     }
     return client;
   }
+}
+
+/** Starts a local stack and the clients pointed at it, for a suite's beforeAll. */
+export async function startStackWithClients(
+  options: StackOptions,
+): Promise<{ stack: Stack; clients: StackClients }> {
+  const stack = await startStack(options);
+  return { stack, clients: new StackClients(stack) };
+}
+
+/** Destroys the clients, then stops the stack, for a suite's afterAll (either may not have started). */
+export async function stopStackWithClients(
+  stack: Stack | undefined,
+  clients: StackClients | undefined,
+): Promise<void> {
+  clients?.destroy();
+  await stack?.stop();
 }

@@ -1,5 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { vi } from 'vitest';
 import { busOf, loadSample, type Sample, toPutEventsEntry } from '../../../local/events/sample.js';
+import type { PublishedEvent } from '../../../local/services/events.js';
 import type { Stack } from '../../../local/stack.js';
 import type { StackClients } from './clients.js';
 
@@ -98,4 +100,25 @@ export async function deliverOne(
   const [put] = await deliver(stack, clients, [file], options);
   if (!put) throw new Error(`Nothing was put for ${file}`);
   return put;
+}
+
+/**
+ * Waits for the CloudTrail TagResource event of a function on the default bus of its account and
+ * Region, where CloudTrail's stand-in puts it once a TagResource call has answered.
+ */
+export function waitForTagResourceEvent(
+  stack: Stack,
+  accountId: string,
+  region: string,
+  functionArn: string,
+): Promise<PublishedEvent> {
+  const tagEvent = () =>
+    stack.events.publishedEvents({ accountId, region, busName: 'default' }).find(({ event }) => {
+      const detail = event.detail as { eventName?: string; requestParameters?: { resource?: string } };
+      return (
+        detail.eventName?.startsWith('TagResource') === true &&
+        detail.requestParameters?.resource === functionArn
+      );
+    });
+  return vi.waitFor(() => tagEvent() ?? Promise.reject(new Error('no TagResource event yet')));
 }

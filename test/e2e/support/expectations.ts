@@ -1,11 +1,12 @@
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { expect } from 'vitest';
 import type { RegistrationEvent } from '../../../local/services/appflow.js';
+import type { PublishedEvent } from '../../../local/services/events.js';
 import type { ExecutionRecord } from '../../../local/services/states.js';
 import type { Stack } from '../../../local/stack.js';
 import { describeCustomConnector } from './appflow.js';
 import type { StackClients } from './clients.js';
-import type { Origin } from './events.js';
+import { deliverOne, type Origin, origin, type Put } from './events.js';
 import {
   alertsOf,
   executionOf,
@@ -15,6 +16,7 @@ import {
   registrarEventsOf,
   statesEntered,
 } from './outcomes.js';
+import { productSample } from './paths.js';
 
 /** Where AppFlow's change log stood before a step, to read what the step (and nothing else) changed. */
 export function appflowMark(stack: Stack): number {
@@ -84,15 +86,7 @@ export async function expectRegistration(
   const { CodeSha256 } =
     (await clients.lambda(accountId, region).send(new GetFunctionCommand({ FunctionName: lambdaArn })))
       .Configuration ?? {};
-  const published = registrarEventsOf(stack, execution.executionArn);
-  expect(published).toHaveLength(1);
-  const [{ bus, event }] = published as [(typeof published)[number]];
-  expect({ bus: bus.arn, source: event.source, detailType: event['detail-type'] }).toEqual({
-    bus: hub.eventBus.arn,
-    source: REGISTRAR_SOURCE,
-    detailType: 'ConnectorRegistered',
-  });
-  expect(Object.keys(event.detail as object).sort()).toEqual([...REGISTERED_FIELDS]);
+  const event = expectOnlyRegistrarEvent(stack, execution, hub.eventBus.arn, 'ConnectorRegistered');
   expect(event.detail).toEqual({
     connectorArn,
     connectorLabel: expected.connectorLabel,
@@ -116,6 +110,44 @@ export async function expectRegistration(
     connectorProvisioningConfig: { lambda: { lambdaArn } },
   });
   return execution;
+}
+
+/**
+ * Delivers the product's forged sample (account 222222222222 names finance-connector of account
+ * 333333333333) and checks that it ended in an AccountMismatchError alert before any label was known.
+ * Returns the execution.
+ */
+export async function expectForgedAccountRefused(
+  stack: Stack,
+  clients: StackClients,
+): Promise<ExecutionRecord> {
+  const put = await deliverOne(
+    stack,
+    clients,
+    productSample('pipeline-connector-deployed.forged-account.failed.json'),
+  );
+
+  return expectFailure(stack, origin(put), {
+    error: 'AccountMismatchError',
+    failedIn: 'VerifyFunction',
+    connectorLabel: null,
+    lambdaArn: 'arn:aws:lambda:eu-west-1:333333333333:function:finance-connector',
+  });
+}
+
+/**
+ * Checks that each put ended in a registration (expectRegistration) of the label its sample expects,
+ * for the function of that name, registered afresh.
+ */
+export async function expectEachRegistered(stack: Stack, clients: StackClients, puts: Put[]): Promise<void> {
+  for (const put of puts) {
+    const label = put.sample.expect.connectorLabel as string;
+    await expectRegistration(stack, clients, origin(put), {
+      connectorLabel: label,
+      functionName: label,
+      action: 'registered',
+    });
+  }
 }
 
 export interface ExpectedFailure {
@@ -148,15 +180,7 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
   expect(entered.slice(-2)).toEqual(['PublishRegistrationFailed', 'RegistrationFailed']);
   expect(entered.includes('RegisterConnector')).toBe(expected.failedIn === 'RegisterConnector');
 
-  const published = registrarEventsOf(stack, execution.executionArn);
-  expect(published).toHaveLength(1);
-  const [{ bus, event }] = published as [(typeof published)[number]];
-  expect({ bus: bus.arn, source: event.source, detailType: event['detail-type'] }).toEqual({
-    bus: hub.eventBus.arn,
-    source: REGISTRAR_SOURCE,
-    detailType: 'ConnectorRegistrationFailed',
-  });
-  expect(Object.keys(event.detail as object).sort()).toEqual([...FAILED_FIELDS]);
+  const event = expectOnlyRegistrarEvent(stack, execution, hub.eventBus.arn, 'ConnectorRegistrationFailed');
   expect(event.detail).toEqual({
     error: expected.error,
     cause: execution.cause,
@@ -177,4 +201,32 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
     region: origin.region,
   });
   return execution;
+}
+
+/** Every field DESIGN.md names for each event the workflow publishes. */
+const DESIGN_FIELDS = {
+  ConnectorRegistered: REGISTERED_FIELDS,
+  ConnectorRegistrationFailed: FAILED_FIELDS,
+} as const;
+
+/**
+ * Checks that an execution published exactly one event: on the hub bus, with the registrar's source,
+ * the detail-type and every field DESIGN.md names for it. Returns the event.
+ */
+function expectOnlyRegistrarEvent(
+  stack: Stack,
+  execution: ExecutionRecord,
+  hubBusArn: string,
+  detailType: keyof typeof DESIGN_FIELDS,
+): PublishedEvent['event'] {
+  const published = registrarEventsOf(stack, execution.executionArn);
+  expect(published).toHaveLength(1);
+  const [{ bus, event }] = published as [(typeof published)[number]];
+  expect({ bus: bus.arn, source: event.source, detailType: event['detail-type'] }).toEqual({
+    bus: hubBusArn,
+    source: REGISTRAR_SOURCE,
+    detailType,
+  });
+  expect(Object.keys(event.detail as object).sort()).toEqual([...DESIGN_FIELDS[detailType]]);
+  return event;
 }

@@ -7,7 +7,8 @@ import { type EventOutcome, outcomeOf } from '../../../local/cli/outcomes.js';
 import type { DeadLetter, PublishedEvent } from '../../../local/services/events.js';
 import type { ExecutionRecord } from '../../../local/services/states.js';
 import type { Stack } from '../../../local/stack.js';
-import type { Delivery } from './bus.js';
+import type { Delivery, SignalBus } from './bus.js';
+import type { Signal } from './signals.js';
 
 /** The source the workflow publishes its own events under. */
 export const REGISTRAR_SOURCE = 'appflow.connector-registrar';
@@ -70,6 +71,18 @@ export function outcomesOf(stack: Stack, deliveries: readonly Delivery[]): Signa
     const { executions: _executions, ...outcome } = outcomeOf(executions);
     return { ...outcome, delivery, executions, deadLetters, matchedRules };
   });
+}
+
+/** Puts the signals paced (SignalBus.putPaced), waits until the stack is idle and reads their outcomes. */
+export async function deliverPaced(
+  stack: Stack,
+  bus: SignalBus,
+  signals: readonly (Signal | readonly Signal[])[],
+  maxInFlight: number,
+): Promise<SignalOutcome[]> {
+  const deliveries = await bus.putPaced(signals, maxInFlight);
+  await stack.idle();
+  return outcomesOf(stack, deliveries);
 }
 
 /** The workflow's own events of one detail-type, with their detail. */

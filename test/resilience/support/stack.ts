@@ -1,4 +1,6 @@
 import { type Stack, type StackOptions, startStack } from '../../../local/stack.js';
+import { SignalBus } from './bus.js';
+import { type WorldFunction, type WorldOptions, type WrittenWorld, writeWorld } from './world.js';
 
 /**
  * Starts the local stack for a resilience suite: retry waits at 1/100 of AWS's, and room for every
@@ -12,6 +14,37 @@ export function startResilienceStack(worldPath: string, options: StackOptions = 
     worldPath,
     runtime: { maxEnvironments: 160, ...options.runtime },
   });
+}
+
+/** What a resilience suite runs against: its world file, the stack started on it and a bus into it. */
+export interface ResilienceRig {
+  world: WrittenWorld;
+  stack: Stack;
+  bus: SignalBus;
+}
+
+/** Writes the world, starts the resilience stack on it and opens a signal bus, for a suite's beforeAll. */
+export async function startResilienceRig(
+  functions: readonly WorldFunction[],
+  worldOptions: WorldOptions,
+  stackOptions: StackOptions = {},
+): Promise<ResilienceRig> {
+  const world = writeWorld(functions, worldOptions);
+  try {
+    const stack = await startResilienceStack(world.path, stackOptions);
+    return { world, stack, bus: new SignalBus(stack) };
+  } catch (error) {
+    // The suite never gets the world to remove in its afterAll.
+    world.remove();
+    throw error;
+  }
+}
+
+/** Destroys the bus, stops the stack and removes the world, for a suite's afterAll (any may be missing). */
+export async function stopResilienceRig({ world, stack, bus }: Partial<ResilienceRig>): Promise<void> {
+  bus?.destroy();
+  await stack?.stop();
+  world?.remove();
 }
 
 /**
