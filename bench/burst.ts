@@ -9,7 +9,7 @@
  * Prints wall time against the ideal (200 / 10 = 20 s), AppFlow calls per registration, throttles,
  * failed executions, lost signals, peak RSS and where the time went; writes docs/burst.svg.
  *
- *   npm run build && node --import tsx bench/burst.ts [--connectors 200] [--pacer 9] [--only cold|warm]
+ *   node --import tsx bench/burst.ts [--connectors 200] [--pacer 9] [--only cold|warm]
  *     [--max-environments 300] [--per-function 8] [--inits <cores>] [--default-concurrency 250]
  *     [--max-concurrent 1000] [--no-svg]
  */
@@ -29,7 +29,6 @@ import {
   type GeneratedWorld,
   HUB_ACCOUNT_ID,
   ORGANIZATION_ID,
-  SPOKE_ROLE_NAME,
   writeWorld,
 } from './lib/world.js';
 
@@ -78,7 +77,6 @@ function burstWorld(): GeneratedWorld {
       {
         accountId: ACCOUNT,
         name: 'spoke-burst',
-        spokeRole: { name: SPOKE_ROLE_NAME },
         functions: names.map((name) => connectorFunction(directory, name, REGION)),
       },
     ],

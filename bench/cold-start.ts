@@ -1,16 +1,18 @@
 /**
- * Cold start of the registrar's functions: the production bundle's size and its module
- * initialisation time (median and p90 over fresh Node processes), beside a baseline bundle that only
- * constructs the same AWS SDK clients, so the ratio shows what our code, middy and Powertools add.
+ * Cold start of the registrar's functions: the production bundle's size (the one in the function's
+ * zip of the packaged hub) and its module initialisation time (median and p90 over fresh Node
+ * processes), beside a baseline bundle that only constructs the same AWS SDK clients, so the ratio
+ * shows what our code, middy and Powertools add.
  *
- *   npm run build && node --import tsx bench/cold-start.ts [--runs 30]
+ *   node --import tsx bench/cold-start.ts [--runs 30]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { packageHub } from '../local/index.js';
 import { loadLine, machineLine } from './lib/machine.js';
 import { median, quantile } from './lib/stats.js';
 import { printTable } from './lib/table.js';
@@ -67,7 +69,7 @@ function runsFromArgs(): number {
   return runs;
 }
 
-/** Bundles the baseline entry with the options of `npm run build`, resolving packages from the repo. */
+/** Bundles the baseline entry with the options serverless-esbuild packages with, resolving packages from the repo. */
 async function buildBaseline(subject: Subject, directory: string): Promise<string> {
   const { options } = createRequire(import.meta.url)('../scripts/esbuild-options.cjs') as {
     options: Record<string, unknown>;
@@ -112,11 +114,15 @@ async function main(): Promise<void> {
   console.log('== cold start: bundle size and module initialisation ==');
   console.log(machineLine());
   const directory = mkdtempSync(join(tmpdir(), 'bench-cold-start-'));
+  const code = join((await packageHub({ root: ROOT })).directory, 'code');
   try {
     const pairs = await Promise.all(
       SUBJECTS.map(async (subject) => {
-        const bundle = join(ROOT, '.build', subject.name, 'handler.mjs');
-        if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first.`);
+        const bundle = readdirSync(code)
+          .map((zip) => join(code, zip, 'functions', subject.name, 'handler.mjs'))
+          .find(existsSync);
+        if (bundle === undefined)
+          throw new Error(`The packaged hub has no zip holding functions/${subject.name}.`);
         return { subject, bundle, baseline: await buildBaseline(subject, directory) };
       }),
     );

@@ -5,7 +5,7 @@
  * DynamoDB requests (counted on their way to dynalite) and EventBridge events; then the price of
  * 1,000 registrations at list prices (bench/lib/prices.ts).
  *
- *   npm run build && node --import tsx bench/cost.ts
+ *   node --import tsx bench/cost.ts
  */
 import './lib/quiet-sdk.js';
 import { rmSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * Each account has its own AppFlow budget, so nothing waits for AppFlow: the figure is how many
  * registrations per second the local stack itself sustains, and its peak memory.
  *
- *   npm run build && node --import tsx bench/rollout.ts [--accounts 500] [--window 20]
+ *   node --import tsx bench/rollout.ts [--accounts 500] [--window 20]
  *     [--max-environments 150] [--per-function 8] [--inits <cores>] [--default-concurrency 250]
  *     [--max-concurrent 1000]
  */
@@ -20,7 +20,6 @@ import {
   connectorFunction,
   HUB_ACCOUNT_ID,
   ORGANIZATION_ID,
-  SPOKE_ROLE_NAME,
   spokeAccountId,
   writeWorld,
 } from './lib/world.js';
@@ -42,7 +41,6 @@ async function main(): Promise<void> {
       { accountId: HUB_ACCOUNT_ID, name: 'hub', functions: [] },
       ...spokes.map((accountId) => ({
         accountId,
-        spokeRole: { name: SPOKE_ROLE_NAME },
         functions: [connectorFunction(directory, 'team-connector', REGION)],
       })),
     ],

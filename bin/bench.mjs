@@ -28,9 +28,6 @@ if (unknown.length > 0) {
 const names = asked.length > 0 ? asked : Object.keys(BENCHMARKS);
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, env, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-
 const failed = [];
 for (const name of names) {
   const { file, timeoutMs } = BENCHMARKS[name];

@@ -1,13 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type Deployment, readDeployment } from './deploy/serverless.js';
+import type { DeployedStack } from './deploy/deploy.js';
+import { deployLandingZone, type HubDeployment, type LandingZone } from './deploy/landing-zone.js';
+import { packageHub } from './deploy/package.js';
 import { createFaults, type FaultConfig, type Faults } from './faults.js';
 import { type ServerLogEntry, startAwsServer } from './http/server.js';
+import { RoleRegistry } from './iam/roles.js';
 import { LocalIdentityRegistry } from './identity.js';
 import {
   createFunctionRuntime,
@@ -21,12 +25,13 @@ import { createLambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
 import type { Caller, FunctionRegistry } from './types.js';
-import { createFunctionRegistry } from './world/functions.js';
+import { createFunctionRegistry, lambdaTimestamp } from './world/functions.js';
 import { type LoadedWorld, loadWorld } from './world/load.js';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 
 export const DEFAULT_WORLD = join(ROOT, 'local/worlds/default.json');
+export const SPOKE_TEMPLATE = join(ROOT, 'spoke/template.yaml');
 
 /**
  * Environments one function keeps at most (see StackOptions.runtime). Eight keep AppFlow's 10
@@ -50,8 +55,10 @@ export interface StackOptions {
    */
   timeScale?: number;
   stage?: string;
-  /** serverless.yml `--param`s; organizationId defaults to the world's. */
+  /** The hub's `--param`s (serverless package); organizationId defaults to the world's. */
   params?: Record<string, string>;
+  /** The member-account template; default spoke/template.yaml. */
+  spokeTemplatePath?: string;
   /** Environment variables added to the registrar's own functions (after serverless.yml's). */
   functionEnvironment?: Record<string, string>;
   /**
@@ -70,9 +77,6 @@ export interface StackOptions {
     | 'defaultConcurrency'
     | 'maxConcurrentInvocations'
   >;
-  serverlessYml?: string;
-  /** Where `npm run build` wrote the bundles. Default .build. */
-  buildDir?: string;
   /** Receives what went wrong inside the emulation (bad requests, unreachable DynamoDB); kept in `serverLog` too. */
   onServerLog?: (entry: ServerLogEntry) => void;
 }
@@ -81,9 +85,11 @@ export interface StackOptions {
 export interface Stack {
   endpoint: string;
   world: LoadedWorld;
-  /** The hub as serverless.yml deploys it, one per hub Region. */
-  deployments: Deployment[];
+  /** Every deployed stack: the hub in each hub Region, the spoke in each member account and Region. */
+  landingZone: LandingZone;
   identity: LocalIdentityRegistry;
+  /** The roles the templates created. */
+  roles: RoleRegistry;
   registry: FunctionRegistry;
   runtime: LocalFunctionRuntime;
   faults: Faults;
@@ -93,8 +99,8 @@ export interface Stack {
   sts: StsService;
   /** The emulation's own warnings and errors, latest 1000 (not the functions' logs: runtime.logs). */
   serverLog: ServerLogEntry[];
-  /** The deployment of the hub in a Region. */
-  hubIn(region: string): Deployment;
+  /** The hub stack in a Region. */
+  hubIn(region: string): HubDeployment;
   /**
    * SDK client settings for a caller: the account's administrator, or (awsService) the stand-in for
    * an AWS service of that account, the only caller whose PutEvents may use an aws.* source.
@@ -114,9 +120,11 @@ export interface Stack {
 }
 
 /**
- * Starts the whole hub on this machine: DynamoDB (dynalite), the AWS emulation on one loopback port,
- * the registrar's bundles deployed from serverless.yml into the hub account and Regions of the world,
- * and the world's connector functions. Needs `npm run build` first (the bundles that would ship).
+ * Starts the whole landing zone on this machine: DynamoDB (dynalite), the AWS emulation on one
+ * loopback port, the world's accounts and connector functions, the packaged hub template deployed
+ * into the hub account and Regions and the spoke template into every member account and Region.
+ * The hub is packaged with `serverless package` when its inputs changed since the cached package
+ * (.build/hub), while the rest starts.
  *
  * @example
  * const stack = await startStack({ timeScale: 0.01 });
@@ -128,26 +136,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const timeScale = options.timeScale ?? 1;
   const cleanups: (() => Promise<void> | void)[] = [];
 
+  // Packaging takes seconds when the cache misses; everything up to the deploy runs meanwhile.
+  const packaging = packageHub({
+    root: ROOT,
+    stage: options.stage ?? 'dev',
+    params: { organizationId: world.organizationId, ...options.params },
+  });
+  packaging.catch(() => undefined);
+
   try {
     const dynamo = await startDynalite(options.dataDir);
     cleanups.push(dynamo.close);
 
-    const deployments = await Promise.all(
-      world.hub.regions.map((region) =>
-        readDeployment({
-          serverlessYml: options.serverlessYml ?? join(ROOT, 'serverless.yml'),
-          hubAccountId,
-          region,
-          stage: options.stage ?? 'dev',
-          params: { organizationId: world.organizationId, ...options.params },
-          ...(options.buildDir ? { buildDir: options.buildDir } : {}),
-        }),
-      ),
-    );
-
     const identity = new LocalIdentityRegistry(hubAccountId);
     const registry = createFunctionRegistry(world);
-    deployRegistrarFunctions(registry, deployments, options.functionEnvironment ?? {});
+    const roles = new RoleRegistry((accountId) => {
+      const account = world.accounts.find((candidate) => candidate.accountId === accountId);
+      return account?.inOrganization ? world.organizationId : undefined;
+    });
 
     let endpoint = '';
     const runtime = createFunctionRuntime({
@@ -162,12 +168,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.push(() => runtime.close());
 
     const faults = createFaults({ seed: 1, ...options.faults });
-    const registrarRoles = [...new Set(deployments.flatMap((d) => d.functions.map((fn) => fn.roleArn)))];
-    const sts = createStsService({
-      identity,
-      accounts: world.accounts,
-      defaultTrustedPrincipalArns: registrarRoles,
-    });
+    const sts = createStsService({ identity, roles });
     const appflow = createAppFlowService({ functions: registry, runtime, faults, accounts: world.accounts });
     if (options.dataDir) {
       // AppFlow's registrations and tokens survive a restart beside DynamoDB's data.
@@ -179,7 +180,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // EventBridge and Step Functions call each other: each is handed the other lazily.
     let events: EventsService | undefined;
     const states = createStatesService({
-      deployments,
       runtime,
       events: {
         putEvents: (caller, region, entries) => requireValue(events).putEvents(caller, region, entries),
@@ -187,7 +187,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       timeScale,
     });
     cleanups.push(() => states.close());
-    events = createEventsService({ world, deployments, executions: states, timeScale });
+    events = createEventsService({ world, roles, executions: states, timeScale });
     cleanups.push(() => requireValue(events).close());
 
     const lambda = createLambdaService({
@@ -223,13 +223,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     endpoint = server.endpoint;
     cleanups.push(() => server.close());
 
-    await createTables(dynamo.endpoint, deployments);
+    const landingZone = deployLandingZone(world, await packaging, {
+      spokeTemplatePath: options.spokeTemplatePath ?? SPOKE_TEMPLATE,
+    });
+    const stacks = [...landingZone.hubs.map((hub) => hub.stack), ...landingZone.spokes];
+    for (const deployed of stacks) {
+      for (const role of deployed.roles) roles.add(role);
+      addFunctions(registry, deployed, options.functionEnvironment ?? {});
+      states.deploy(deployed);
+      events.deploy(deployed);
+    }
+    await createTables(dynamo.endpoint, stacks);
 
     const stack: Stack = {
       endpoint,
       world,
-      deployments,
+      landingZone,
       identity,
+      roles,
       registry,
       runtime,
       faults,
@@ -239,7 +250,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sts,
       serverLog,
       hubIn: (region) => {
-        const deployment = deployments.find((d) => d.region === region);
+        const deployment = landingZone.hubs.find((hub) => hub.region === region);
         if (!deployment)
           throw new Error(
             `The hub is not deployed in ${region}; the world's hub Regions are ${world.hub.regions.join(', ')}.`,
@@ -277,44 +288,38 @@ function requireValue<T>(value: T | undefined): T {
   return value;
 }
 
-/** Adds the registrar's own bundles to the hub account, as `serverless deploy` would. */
-function deployRegistrarFunctions(
+/** Adds a stack's functions to the registry, as CloudFormation creates them from the package's zips. */
+function addFunctions(
   registry: FunctionRegistry,
-  deployments: readonly Deployment[],
+  stack: DeployedStack,
   extraEnvironment: Record<string, string>,
 ): void {
-  const started = new Date();
-  for (const deployment of deployments) {
-    for (const fn of deployment.functions) {
-      if (!existsSync(fn.modulePath)) {
-        throw new Error(
-          `${fn.modulePath} is missing: run \`npm run build\` first (it bundles the functions the stack runs).`,
-        );
-      }
-      registry.add({
-        accountId: deployment.accountId,
-        region: deployment.region,
-        name: fn.name,
-        arn: fn.arn,
-        modulePath: fn.modulePath,
-        exportName: fn.exportName,
-        kind: 'registrar',
-        runtime: fn.runtime,
-        role: fn.roleArn,
-        handler: fn.handler,
-        tags: {},
-        state: 'Active',
-        lastUpdateStatus: 'Successful',
-        codeSha256: '',
-        codeSize: 0,
-        lastModified: started.toISOString().replace('Z', '+0000'),
-        timeoutSeconds: fn.timeoutSeconds,
-        memorySize: fn.memorySize,
-        environment: { ...fn.environment, ...extraEnvironment },
-        policy: [],
-        ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency }),
-      });
-    }
+  const created = lambdaTimestamp(new Date());
+  for (const fn of stack.functions) {
+    const zip = readFileSync(fn.codeZip);
+    registry.add({
+      accountId: stack.accountId,
+      region: stack.region,
+      name: fn.name,
+      arn: fn.arn,
+      modulePath: fn.modulePath,
+      exportName: fn.exportName,
+      kind: 'registrar',
+      runtime: fn.runtime,
+      role: fn.roleArn,
+      handler: fn.handler,
+      tags: {},
+      state: 'Active',
+      lastUpdateStatus: 'Successful',
+      codeSha256: createHash('sha256').update(zip).digest('base64'),
+      codeSize: statSync(fn.codeZip).size,
+      lastModified: created,
+      timeoutSeconds: fn.timeoutSeconds,
+      memorySize: fn.memorySize,
+      environment: { ...fn.environment, ...extraEnvironment },
+      policy: [],
+      ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency }),
+    });
   }
 }
 
@@ -351,8 +356,8 @@ async function startDynalite(dataDir: string | undefined) {
   };
 }
 
-/** The tables of the deployment, with their key schema; an existing one (from --data) is kept. */
-async function createTables(endpoint: string, deployments: readonly Deployment[]): Promise<void> {
+/** The tables of the stacks, with their key schema; an existing one (from --data) is kept. */
+async function createTables(endpoint: string, stacks: readonly DeployedStack[]): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
@@ -360,8 +365,8 @@ async function createTables(endpoint: string, deployments: readonly Deployment[]
   });
   try {
     const seen = new Set<string>();
-    for (const deployment of deployments) {
-      for (const table of deployment.tables) {
+    for (const deployed of stacks) {
+      for (const table of deployed.tables) {
         // dynalite has no Regions: one table serves every hub Region, as a global table would.
         if (seen.has(table.name)) continue;
         seen.add(table.name);

@@ -1,36 +1,58 @@
 #!/usr/bin/env node
-// Packages the hub offline, as `serverless deploy` would before uploading: the bundles and
-// .serverless/cloudformation-template-update-stack.json, without an AWS account or network.
+// Packages the hub offline, as `serverless deploy` would before uploading: the bundles and the
+// CloudFormation template, without an AWS account or network. The local stack deploys this output.
 //
-//   node scripts/package.mjs                                     # stage dev
+//   node scripts/package.mjs                                     # stage dev, into .serverless/
 //   node scripts/package.mjs --param="organizationId=o-abc123def4"
+//   node scripts/package.mjs --package /some/dir --quiet         # what the local stack runs
 //
-// osls writes ~/.serverlessrc, so it runs with a throwaway HOME; the dummy credentials only satisfy
-// its credential check (packaging calls no AWS API), and the proxy variables point at a closed port
-// so that anything trying to reach the network fails at once instead of hanging.
+// Every argument goes to `serverless package`. osls keeps a compiled config validator and
+// ~/.serverlessrc under HOME, so HOME is a cache folder of this project (XDG_CACHE_HOME, else
+// ~/.cache), never the user's own. serverless-esbuild leaves a folder per function in the temp
+// directory, so the child gets a temp directory of its own, removed afterwards. The dummy
+// credentials only satisfy osls's credential check (packaging calls no AWS API), and the proxy
+// variables point at a closed port so that anything trying to reach the network fails at once.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const serverless = join(root, 'node_modules', '.bin', 'serverless');
-const templatePath = join(root, '.serverless', 'cloudformation-template-update-stack.json');
 const closedPort = 'http://127.0.0.1:9';
 
+const args = process.argv.slice(2);
+const quiet = args.includes('--quiet');
+const slsArgs = args.filter((arg) => arg !== '--quiet');
+const at = slsArgs.findIndex((arg) => arg === '--package' || arg.startsWith('--package='));
+const outputDir =
+  at < 0
+    ? join(root, '.serverless')
+    : resolve(slsArgs[at].includes('=') ? slsArgs[at].split('=').slice(1).join('=') : slsArgs[at + 1]);
+if (!slsArgs.includes('--stage')) slsArgs.unshift('--stage', 'dev');
+const templatePath = join(outputDir, 'cloudformation-template-update-stack.json');
+
+const cacheHome = join(
+  process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+  'appflow-connector-registrar',
+);
+const home = join(cacheHome, 'serverless-home');
+mkdirSync(home, { recursive: true });
+const temp = mkdtempSync(join(tmpdir(), 'registrar-package-'));
+
 const started = performance.now();
-const home = mkdtempSync(join(tmpdir(), 'registrar-sls-home-'));
 let result;
 try {
-  rmSync(join(root, '.serverless'), { recursive: true, force: true });
-  result = spawnSync(serverless, ['package', '--stage', 'dev', ...process.argv.slice(2)], {
+  rmSync(outputDir, { recursive: true, force: true });
+  result = spawnSync(serverless, ['package', ...slsArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH,
       HOME: home,
+      TMPDIR: temp,
       AWS_ACCESS_KEY_ID: 'AKIAPACKAGEOFFLINE00',
       AWS_SECRET_ACCESS_KEY: 'package-offline-dummy-secret',
       AWS_REGION: 'eu-west-1',
@@ -46,7 +68,7 @@ try {
     },
   });
 } finally {
-  rmSync(home, { recursive: true, force: true });
+  rmSync(temp, { recursive: true, force: true });
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
@@ -58,6 +80,7 @@ if (result.error || result.status !== 0) {
   );
   process.exit(result.status || 1);
 }
+if (quiet) process.exit(0);
 
 const template = JSON.parse(readFileSync(templatePath, 'utf8'));
 const byType = {};
@@ -67,11 +90,12 @@ for (const resource of Object.values(template.Resources)) {
 const artifacts = Object.values(template.Resources)
   .filter((resource) => resource.Type === 'AWS::Lambda::Function')
   .map((resource) => {
-    const zip = join(root, '.serverless', resource.Properties.Code.S3Key.split('/').pop());
+    const zip = join(outputDir, resource.Properties.Code.S3Key.split('/').pop());
     return `${resource.Properties.Handler} (${Math.round(statSync(zip).size / 1024)} KiB)`;
   });
 
-console.log(`Packaged stage dev in ${seconds}s: ${templatePath.slice(root.length + 1)}`);
+const stage = slsArgs[slsArgs.indexOf('--stage') + 1];
+console.log(`Packaged stage ${stage} in ${seconds}s: ${relative(root, templatePath) || templatePath}`);
 console.log(
   `  ${Object.keys(template.Resources).length} resources, ${Object.keys(template.Outputs ?? {}).length} outputs`,
 );

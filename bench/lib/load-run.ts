@@ -212,7 +212,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
         .filter((event) => event.operation === 'RegisterConnector')
         .map((event) => Date.parse(event.at) - t0),
       runtimeCounters: countersSince(stack.runtime.allCounters(), countersBefore),
-      registrarFunctionArns: stack.deployments.flatMap((deployment) =>
+      registrarFunctionArns: stack.landingZone.hubs.flatMap((deployment) =>
         deployment.functions.map((fn) => ({ name: fn.name, arn: fn.arn, memorySize: fn.memorySize })),
       ),
     };

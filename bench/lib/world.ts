@@ -7,7 +7,6 @@ const CONNECTORS = resolve(new URL('../../examples/connectors', import.meta.url)
 
 export const ORGANIZATION_ID = 'o-bench000001';
 export const HUB_ACCOUNT_ID = '111111111111';
-export const SPOKE_ROLE_NAME = 'AppFlowConnectorRegistrar';
 
 /** A world file the benchmark generates: it lives in its own temp directory. */
 export interface GeneratedWorld {

@@ -19,7 +19,7 @@ export interface Delivery {
  */
 export async function sendSample(stack: Stack, sample: Sample): Promise<Delivery> {
   const awsService = sample.entry.Source.startsWith('aws.');
-  const onHubBus = busOf(sample, stack.world.hub.accountId) === 'hub';
+  const onHubBus = busOf(sample) === 'hub';
   const client = new EventBridgeClient({
     ...stack.clientConfig(sample.account, sample.region, { awsService }),
     maxAttempts: 1,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { generatedName } from './naming.js';
 
 /**
  * What `Ref` and `Fn::GetAtt` return for each resource type the hub uses, as the CloudFormation
@@ -27,6 +26,22 @@ export function busNameOf(nameOrArn: string): string {
   return match?.[1] ?? nameOrArn;
 }
 
+/**
+ * The physical name CloudFormation generates for a resource without an explicit name:
+ * `<stack>-<LogicalId>-<suffix>`. The suffix is random on AWS, so two stacks of one name (the hub in
+ * two Regions) never share a global name such as a role's; here it is derived from the account,
+ * Region, stack and logical id, so it is also the same on every run.
+ */
+export function generatedName(stack: StackContext, logicalId: string, maxLength = 64): string {
+  const suffix = createHash('sha256')
+    .update(`${stack.accountId}/${stack.region}/${stack.stackName}/${logicalId}`)
+    .digest('hex')
+    .slice(0, 12)
+    .toUpperCase();
+  const base = `${stack.stackName}-${logicalId}`;
+  return `${base.slice(0, Math.max(1, maxLength - suffix.length - 1))}-${suffix}`;
+}
+
 function hashId(prefix: string, seed: string): string {
   return `${prefix}${createHash('sha256').update(seed).digest('hex').slice(0, 17).toUpperCase()}`;
 }
@@ -43,7 +58,7 @@ export function identityOf(
 ): ResourceIdentity {
   const { accountId: account, region, partition } = stack;
   const named = (prop: string, maxLength: number) =>
-    property(prop) ?? generatedName(stack.stackName, logicalId, maxLength);
+    property(prop) ?? generatedName(stack, logicalId, maxLength);
   switch (type) {
     case 'AWS::Lambda::Function': {
       const name = named('FunctionName', 64);
@@ -121,6 +136,6 @@ export function identityOf(
       };
     }
     default:
-      return { ref: generatedName(stack.stackName, logicalId, 128), attributes: {} };
+      return { ref: generatedName(stack, logicalId, 128), attributes: {} };
   }
 }

@@ -1,8 +1,8 @@
 import { parse, type Tags } from 'yaml';
 
 /**
- * CloudFormation's short-form functions, as serverless reads them (osls
- * lib/utils/serverless-utils/cloudformation-schema.js): `!Ref X` → `{ Ref: 'X' }`, `!GetAtt A.B` →
+ * CloudFormation's short-form functions, as CloudFormation (and osls) read them: `!Ref X` →
+ * `{ Ref: 'X' }`, `!GetAtt A.B` →
  * `{ 'Fn::GetAtt': ['A', 'B'] }`, `!Sub …` → `{ 'Fn::Sub': … }`, in scalar, sequence and mapping form.
  */
 const FUNCTION_NAMES = [
@@ -53,14 +53,14 @@ const CLOUDFORMATION_TAGS: Tags = FUNCTION_NAMES.flatMap((name) => [
 ]);
 
 /**
- * Parses a serverless.yml (or a YAML file it includes) into plain JSON data, CloudFormation tags
- * turned into their long form, so the rest of the deploy reader sees what serverless sees.
+ * Parses a YAML CloudFormation template (spoke/template.yaml) into plain JSON data, the short-form
+ * tags turned into their long form, as CloudFormation reads it.
  *
- * @example parseServerlessYaml('Arn: !GetAtt Bus.Arn') // { Arn: { 'Fn::GetAtt': ['Bus', 'Arn'] } }
+ * @example parseTemplateYaml('Arn: !GetAtt Bus.Arn') // { Arn: { 'Fn::GetAtt': ['Bus', 'Arn'] } }
  */
-export function parseServerlessYaml(text: string, fileName = 'serverless.yml'): unknown {
+export function parseTemplateYaml(text: string, fileName = 'template.yaml'): unknown {
   try {
-    // YAML 1.2 core schema: `Version: 2012-10-17` stays a string, as serverless keeps it.
+    // YAML 1.2 core schema: `Version: 2012-10-17` stays a string, as CloudFormation keeps it.
     const value: unknown = parse(text, { customTags: CLOUDFORMATION_TAGS, prettyErrors: true });
     return JSON.parse(JSON.stringify(value ?? null));
   } catch (error) {

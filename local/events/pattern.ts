@@ -13,6 +13,8 @@
  * - `exists` looks at leaves only: an object or an empty array at that path counts as absent, and
  *   `null` counts as present. `""` and `null` are different values.
  */
+
+import { isPlainObject } from '../json.js';
 import {
   compileLeaf,
   type LeafMatcher,
@@ -168,8 +170,4 @@ function collect(value: unknown): { scalars: Scalar[]; objects: Record<string, u
   };
   visit(value);
   return { scalars, objects };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -58,11 +58,11 @@ export interface SampleExpectation {
 }
 
 /**
- * The bus the event is put on. `default`: the account's default bus, where AWS services (CloudTrail,
- * CloudFormation) put their events; only the hub account's reaches the registrar's rules there.
- * `hub`: the registrar's bus in the hub, where a member account's forwarding rule puts its events
- * and where the workflow publishes its own. Without it: `default` for the hub account, `hub` for
- * a member account, as AWS delivers a deploy signal.
+ * The bus the event is put on. `default` (the default): the account's default bus, where AWS
+ * services (CloudTrail, CloudFormation) and pipelines put their events; the hub's rules listen on the
+ * hub account's, and the spoke stack's forwarding rules carry a member account's to the hub bus.
+ * `hub`: straight onto the registrar's bus in the hub (an account that puts there itself, such as
+ * one outside the organization), where the workflow publishes its own events.
  */
 export const SAMPLE_BUSES = ['default', 'hub'] as const;
 export type SampleBus = (typeof SAMPLE_BUSES)[number];
@@ -128,9 +128,9 @@ export function parseSample(value: unknown, source = 'sample'): Sample {
   };
 }
 
-/** The bus a sample is put on: its own `bus`, else where AWS delivers the account's deploy signals. */
-export function busOf(sample: Sample, hubAccountId: string): SampleBus {
-  return sample.bus ?? (sample.account === hubAccountId ? 'default' : 'hub');
+/** The bus a sample is put on: its own `bus`, else the account's default bus, where AWS delivers deploy signals. */
+export function busOf(sample: Sample): SampleBus {
+  return sample.bus ?? 'default';
 }
 
 /**

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { DeployedRule, DeployedTarget, Deployment } from '../deploy/serverless.js';
+import type { DeployedStack } from '../deploy/deploy.js';
+import type { DeployedRule, DeployedTarget } from '../deploy/resources.js';
 import { InvalidEventPatternError, matchesPattern, validatePattern } from '../events/pattern.js';
 import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import type { AwsRequest, BusEvent, Caller, EmulatedService } from '../types.js';
 import { type Bus, BusRegistry, type EventsWorld } from './events/buses.js';
 import { Deliverer } from './events/delivery.js';
@@ -25,16 +27,17 @@ export type * from './events/types.js';
 
 /**
  * The emulated EventBridge (awsJson 1.1, X-Amz-Target AWSEvents.*): PutEvents with AWS's per-entry
- * failures and cross-account bus policies, the rules serverless.yml deploys (on the hub bus and the
- * hub account's default bus) delivered to their targets, TestEventPattern, and the read-only calls a
- * person uses to look around (DescribeEventBus, ListEventBuses, ListRules, DescribeRule,
- * ListTargetsByRule). Rules are those of the deployment: PutRule and friends are not emulated.
+ * failures and cross-account bus policies, the rules of the deployed stacks (the hub's on its bus and
+ * its account's default bus, each spoke's forwarding rules) delivered to their targets under the
+ * targets' roles, TestEventPattern, and the read-only calls a person uses to look around
+ * (DescribeEventBus, ListEventBuses, ListRules, DescribeRule, ListTargetsByRule). Rules come from the
+ * deployed templates: PutRule and friends are not emulated.
  */
 
 export interface EventsServiceOptions {
   world: EventsWorld;
-  /** readDeployment() of the hub, one per hub Region. */
-  deployments: readonly Deployment[];
+  /** The roles rule targets name: EventBridge assumes them to deliver. */
+  roles: RoleRegistry;
   /** Starts executions for state-machine targets: the states service. */
   executions: ExecutionStarter;
   /** Multiplies EventBridge's retry waits: 0.01 for demos and tests, 1 = AWS timing. */
@@ -47,6 +50,8 @@ export interface EventsServiceOptions {
 }
 
 export interface EventsService extends EmulatedService, EventPublisher {
+  /** Adds a deployed stack's buses, bus policies and rules. */
+  deploy(stack: DeployedStack): void;
   /** The events a bus accepted, oldest first (all buses when no filter). */
   publishedEvents(filter?: { accountId?: string; region?: string; busName?: string }): PublishedEvent[];
   /** Messages rules published to SNS topics (the alert topic). */
@@ -72,13 +77,14 @@ const MANDATORY_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'de
  * @example
  * let events: EventsService;
  * const states = createStatesService({ ..., events: { putEvents: (...a) => events.putEvents(...a) } });
- * events = createEventsService({ world, deployments, executions: states, timeScale: 0.01 });
+ * events = createEventsService({ world, roles, executions: states, timeScale: 0.01 });
+ * events.deploy(hubStack);
  */
 export function createEventsService(options: EventsServiceOptions): EventsService {
   const now = options.now ?? (() => new Date());
   const partition = options.partition ?? 'aws';
   const maxEventsPerBus = options.maxEventsPerBus ?? 500;
-  const buses = new BusRegistry(options.world, options.deployments, partition);
+  const buses = new BusRegistry(options.world, partition);
   const published = new Map<string, PublishedEvent[]>();
   const alerts: AlertMessage[] = [];
   const deadLetters: DeadLetter[] = [];
@@ -108,6 +114,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
 
   const deliverer = new Deliverer({
     executions: options.executions,
+    roles: options.roles,
     timeScale: options.timeScale ?? 1,
     now,
     random: options.random ?? Math.random,
@@ -118,7 +125,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       const region = targetArn.split(':')[3] ?? '';
       const lookup = buses.lookup(targetArn, caller.accountId, region);
       if (!lookup.found) throw new AwsServiceError(404, 'ResourceNotFoundException', lookup.message);
-      if (!buses.allowsPut(lookup.bus, caller)) throw accessDenied(caller, lookup.bus);
+      if (!buses.allowsPut(lookup.bus, caller, event)) throw accessDenied(caller, lookup.bus);
       accept(lookup.bus, event, caller);
     },
   });
@@ -129,7 +136,12 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     const lookup = buses.lookup(entry.EventBusName, caller.accountId, region);
     if (!lookup.found) return { ErrorCode: lookup.errorCode, ErrorMessage: lookup.message };
     const { bus } = lookup;
-    if (!buses.allowsPut(bus, caller)) {
+    if (
+      !buses.allowsPut(bus, caller, {
+        source: entry.Source as string,
+        'detail-type': entry.DetailType as string,
+      })
+    ) {
       const denied = accessDenied(caller, bus);
       return { ErrorCode: denied.code, ErrorMessage: denied.message };
     }
@@ -225,6 +237,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     protocol: 'aws-json-1.1',
     handle,
     putEvents,
+    deploy: (stack) => buses.deploy(stack),
     publishedEvents: (filter = {}) =>
       [...published.values()]
         .flat()

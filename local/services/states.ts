@@ -1,7 +1,8 @@
 import './states/polyfill.js';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { DeployedStateMachine, Deployment } from '../deploy/serverless.js';
+import type { DeployedStack } from '../deploy/deploy.js';
+import type { DeployedStateMachine } from '../deploy/resources.js';
 import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
 import type { Caller, EmulatedService, FunctionRuntime } from '../types.js';
@@ -19,15 +20,13 @@ export type { ExecutionRecord, ExecutionStatus } from './states/execution.js';
 export type { HistoryEvent } from './states/history.js';
 
 /**
- * The emulated Step Functions (awsJson 1.0, X-Amz-Target AWSStepFunctions.*) running the hub's state
- * machines from serverless.yml with aws-local-stepfunctions: StartExecution (Standard semantics,
+ * The emulated Step Functions (awsJson 1.0, X-Amz-Target AWSStepFunctions.*) running the state
+ * machines of the deployed stacks with aws-local-stepfunctions: StartExecution (Standard semantics,
  * idempotent on name + input while running), DescribeExecution, ListExecutions, GetExecutionHistory
  * (the events Step Functions writes), StopExecution, DescribeStateMachine, ListStateMachines.
  */
 
 export interface StatesServiceOptions {
-  /** readDeployment() of the hub, one per hub Region: their state machines are deployed. */
-  deployments: readonly Deployment[];
   /** Runs the Lambda functions Task states call. */
   runtime: FunctionRuntime;
   /** EventBridge in-process, for arn:aws:states:::events:putEvents. */
@@ -39,6 +38,8 @@ export interface StatesServiceOptions {
 }
 
 export interface StatesService extends EmulatedService, ExecutionStarter {
+  /** Creates a deployed stack's state machines. */
+  deploy(stack: DeployedStack): void;
   /** The deployed state machines. */
   stateMachines(): readonly DeployedStateMachine[];
   /** An execution by ARN. */
@@ -81,7 +82,7 @@ function interpreterFor(machine: DeployedStateMachine): StateMachine {
   return interpreter;
 }
 
-function prepare(machine: DeployedStateMachine, deployment: Deployment): PreparedMachine {
+function prepare(machine: DeployedStateMachine, stack: DeployedStack): PreparedMachine {
   const states = allStates(machine.definition as { States?: Record<string, never> });
   const tasks = new Map<string, TaskResource>();
   const unsupported: string[] = [];
@@ -98,8 +99,8 @@ function prepare(machine: DeployedStateMachine, deployment: Deployment): Prepare
   }
   return {
     machine,
-    accountId: deployment.accountId,
-    region: deployment.region,
+    accountId: stack.accountId,
+    region: stack.region,
     interpreter: interpreterFor(machine),
     states,
     tasks,
@@ -110,7 +111,8 @@ function prepare(machine: DeployedStateMachine, deployment: Deployment): Prepare
  * Creates the Step Functions service.
  *
  * @example
- * const states = createStatesService({ deployments: [hub], runtime, events, timeScale: 0.01 });
+ * const states = createStatesService({ runtime, events, timeScale: 0.01 });
+ * states.deploy(hubStack);
  */
 export function createStatesService(options: StatesServiceOptions): StatesService {
   const now = options.now ?? (() => new Date());
@@ -122,9 +124,6 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     random: options.random ?? Math.random,
   };
   const machines = new Map<string, PreparedMachine>();
-  for (const deployment of options.deployments) {
-    for (const machine of deployment.stateMachines) machines.set(machine.arn, prepare(machine, deployment));
-  }
   const runs = new Map<string, ExecutionRun>();
   const startedAt = now().getTime() / 1000;
 
@@ -299,6 +298,9 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     protocol: 'aws-json-1.0',
     handle,
     startExecution,
+    deploy: (stack) => {
+      for (const machine of stack.stateMachines) machines.set(machine.arn, prepare(machine, stack));
+    },
     stateMachines: () => [...machines.values()].map((prepared) => prepared.machine),
     execution: (executionArn) => runs.get(executionArn)?.record,
     executions: listExecutions,

@@ -1,20 +1,19 @@
-import { createHash } from 'node:crypto';
 import { AwsServiceError } from '../http/errors.js';
 import { escapeXml, queryResponse } from '../http/protocols.js';
 import { ConstraintCheck } from '../http/validation.js';
+import { principalOf, type RoleRegistry, roleIdOf } from '../iam/roles.js';
 import type { AwsRequest, Caller, EmulatedService, IdentityRegistry } from '../types.js';
-import type { AccountSpec } from '../world/schema.js';
 
 /**
- * The emulated STS (query protocol): GetCallerIdentity, and AssumeRole into the spoke roles of the
- * world with the checks the spoke template's trust policy makes (trusted principal, organization,
- * ExternalId). Refusals carry AWS's exact message; why it refused goes to `assumeRoleLog`.
+ * The emulated STS (query protocol): GetCallerIdentity, and AssumeRole into the roles the deployed
+ * templates created, refused unless the role's trust policy (and, across accounts, the caller's own
+ * policies) allow it. Refusals carry AWS's exact message; why it refused goes to `assumeRoleLog`.
  */
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const VERSION = '2011-06-15';
-/** IAM's default MaxSessionDuration of a role, and the cap on role chaining. */
-const MAX_SESSION_SECONDS = 3600;
+/** The cap on a session of role chaining (a role session assuming another role). */
+const CHAINED_SESSION_SECONDS = 3600;
 
 /** One AssumeRole call, as tests and benchmarks inspect them. */
 export interface AssumeRoleLogEntry {
@@ -32,10 +31,8 @@ export interface AssumeRoleLogEntry {
 
 export interface StsServiceOptions {
   identity: IdentityRegistry;
-  /** The accounts of the world (a LoadedWorld's). Read at each call, so tests may change them. */
-  accounts: readonly Pick<AccountSpec, 'accountId' | 'inOrganization' | 'spokeRole'>[];
-  /** Who a spoke role trusts when the world names nobody: the hub's registrar function roles. */
-  defaultTrustedPrincipalArns: readonly string[];
+  /** The roles of the emulated accounts, with their trust policies. */
+  roles: RoleRegistry;
   now?: () => number;
 }
 
@@ -47,7 +44,7 @@ export interface StsService extends EmulatedService {
  * Creates the STS service for the server.
  *
  * @example
- * const sts = createStsService({ identity, accounts: world.accounts, defaultTrustedPrincipalArns: [registerRoleArn] });
+ * const sts = createStsService({ identity, roles });
  */
 export function createStsService(options: StsServiceOptions): StsService {
   const assumeRoleLog: AssumeRoleLogEntry[] = [];
@@ -122,8 +119,15 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
     roleSessionName: sessionName as string,
     allowed: false,
   };
-  const refusal = whyRefused(caller, role, externalId, context);
-  if (refusal) {
+  const target = context.roles.get(`arn:aws:iam::${role.accountId}:role/${role.name}`);
+  const refusal =
+    target === undefined
+      ? `no role ${role.name} in account ${role.accountId}`
+      : context.roles.whyNotAssumable(target, {
+          principal: principalOf(caller),
+          context: { 'sts:ExternalId': externalId ?? undefined },
+        });
+  if (refusal !== undefined || target === undefined) {
     context.log.push({ ...entry, reason: refusal });
     throw new AwsServiceError(
       403,
@@ -131,7 +135,9 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
       `User: ${caller.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
     );
   }
-  if (duration !== undefined && duration > MAX_SESSION_SECONDS) {
+  // A role session assuming a role is role chaining: AWS caps it at one hour whatever the role allows.
+  const maxSeconds = caller.roleArn === undefined ? target.maxSessionDuration : CHAINED_SESSION_SECONDS;
+  if (duration !== undefined && duration > maxSeconds) {
     context.log.push({ ...entry, reason: 'DurationSeconds over the role MaxSessionDuration' });
     throw new AwsServiceError(
       400,
@@ -148,7 +154,7 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
       roleArn: `arn:aws:iam::${role.accountId}:role/${role.name}`,
       ...(caller.environmentId !== undefined ? { environmentId: caller.environmentId } : {}),
     },
-    duration ?? MAX_SESSION_SECONDS,
+    duration ?? 3600,
   );
   context.log.push({ ...entry, allowed: true, accessKeyId: credentials.accessKeyId });
   return queryResponse(
@@ -160,45 +166,9 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
   );
 }
 
-/** Why the spoke role's trust policy would refuse this caller, or undefined when it allows it. */
-function whyRefused(
-  caller: Caller,
-  role: { accountId: string; name: string },
-  externalId: string | null,
-  context: AssumeContext,
-): string | undefined {
-  const account = context.accounts.find((candidate) => candidate.accountId === role.accountId);
-  const spokeRole = account?.spokeRole;
-  if (!spokeRole || spokeRole.name !== role.name) return `no role ${role.name} in account ${role.accountId}`;
-  const callerAccount = context.accounts.find((candidate) => candidate.accountId === caller.accountId);
-  if (!callerAccount || callerAccount.inOrganization === false) {
-    return `the caller's account ${caller.accountId} is not in the organization`;
-  }
-  const trusted = spokeRole.trustedPrincipalArns ?? context.defaultTrustedPrincipalArns;
-  const principal = caller.roleArn ?? caller.principalArn;
-  if (!trusted.includes(principal) && !trusted.includes(`arn:aws:iam::${caller.accountId}:root`)) {
-    return `${principal} is not among the principals the role trusts (${trusted.join(', ') || 'none'})`;
-  }
-  if (spokeRole.externalId !== undefined && externalId !== spokeRole.externalId) {
-    return externalId === null
-      ? 'the role requires an ExternalId and none was given'
-      : 'the ExternalId does not match';
-  }
-  return undefined;
-}
-
 function parseRoleArn(arn: string): { accountId: string; name: string } | undefined {
   const match = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/.exec(arn);
   return match ? { accountId: match[1] as string, name: match[2] as string } : undefined;
-}
-
-/** A stable role id (AROA…) per role ARN, as IAM gives every role one. */
-export function roleIdOf(roleArn: string): string {
-  const digest = createHash('sha256').update(roleArn).digest();
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let id = 'AROA';
-  for (let i = 0; i < 17; i++) id += alphabet[(digest[i] as number) % alphabet.length];
-  return id;
 }
 
 /** GetCallerIdentity's UserId: the account for root, AROA…:session for assumed roles. */

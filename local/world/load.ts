@@ -25,13 +25,8 @@ export interface LoadedWorld extends WorldFile {
 
 export interface LoadedAccount extends AccountSpec {
   inOrganization: boolean;
-  spokeRole?: {
-    name: string;
-    /** arn:aws:iam::<account>:role/<name>. */
-    arn: string;
-    trustedPrincipalArns?: string[];
-    externalId?: string;
-  };
+  /** Whether the spoke stack is in this account, with its parameter overrides. */
+  spoke: false | { parameters: Record<string, string> };
   functions: LoadedFunction[];
   connectors: LoadedConnector[];
 }
@@ -86,10 +81,6 @@ export const APPFLOW_POLICY_SID = 'AppFlowConnectorInvoke';
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const PRINCIPAL_ARN =
-  /^arn:aws:(?:iam::\d{12}:(?:root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const EXPORT_NAME = /^[A-Za-z_$][\w$]*$/;
 const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 const STATEMENT_ID = /^[a-zA-Z0-9_-]{1,100}$/;
@@ -219,7 +210,7 @@ class Checker {
       'accountId',
       'name',
       'inOrganization',
-      'spokeRole',
+      'spoke',
       'functions',
       'connectors',
     ]);
@@ -229,10 +220,7 @@ class Checker {
     if (spec.inOrganization !== undefined && typeof spec.inOrganization !== 'boolean') {
       this.problem(`${path}.inOrganization`, `expected true or false; got ${describe(spec.inOrganization)}`);
     }
-    const spokeRole =
-      accountId && spec.spokeRole !== undefined
-        ? this.spokeRole(spec.spokeRole, `${path}.spokeRole`, accountId)
-        : undefined;
+    const spoke = this.spoke(spec.spoke, `${path}.spoke`, spec.inOrganization !== false);
     const functionValues = this.array(spec.functions, `${path}.functions`) ?? [];
     const functions = accountId
       ? functionValues.map((fn, i) => this.function(fn, `${path}.functions[${i}]`, accountId))
@@ -278,51 +266,30 @@ class Checker {
       accountId,
       ...(typeof spec.name === 'string' ? { name: spec.name } : {}),
       inOrganization: spec.inOrganization !== false,
-      ...(spokeRole ? { spokeRole } : {}),
+      spoke,
       functions: valid,
       connectors: connectors.filter((connector): connector is LoadedConnector => connector !== undefined),
     };
   }
 
-  private spokeRole(value: unknown, path: string, accountId: string): LoadedAccount['spokeRole'] {
-    const spec = this.object(value, path, ['name', 'trustedPrincipalArns', 'externalId']);
-    if (!spec) return undefined;
-    const name = this.matching(
-      spec.name,
-      `${path}.name`,
-      ROLE_NAME,
-      'an IAM role name: 1 to 64 letters, digits or + = , . @ _ -',
-    );
-    let trusted: string[] | undefined;
-    if (spec.trustedPrincipalArns !== undefined) {
-      const values = this.array(spec.trustedPrincipalArns, `${path}.trustedPrincipalArns`);
-      trusted = values
-        ?.map((arn, i) =>
-          this.matching(
-            arn,
-            `${path}.trustedPrincipalArns[${i}]`,
-            PRINCIPAL_ARN,
-            'an IAM principal ARN: arn:aws:iam::<account>:role/<name>, :user/<name> or :root',
-          ),
-        )
-        .filter((arn): arn is string => arn !== undefined);
+  /**
+   * The spoke stack: by default in every account of the organization (the StackSet deploys it), in
+   * none outside. `false` leaves it out; `{ parameters }` overrides some of its parameters there.
+   */
+  private spoke(value: unknown, path: string, inOrganization: boolean): LoadedAccount['spoke'] {
+    if (value === undefined) return inOrganization ? { parameters: {} } : false;
+    if (value === false) return false;
+    const spec = this.object(value, path, ['parameters']);
+    if (!spec) return false;
+    const parameters: Record<string, string> = {};
+    if (spec.parameters !== undefined) {
+      const given = this.object(spec.parameters, `${path}.parameters`, undefined);
+      for (const [name, text] of Object.entries(given ?? {})) {
+        if (typeof text === 'string') parameters[name] = text;
+        else this.problem(`${path}.parameters.${name}`, `expected text; got ${describe(text)}`);
+      }
     }
-    const externalId =
-      spec.externalId === undefined
-        ? undefined
-        : this.matching(
-            spec.externalId,
-            `${path}.externalId`,
-            EXTERNAL_ID,
-            'an ExternalId: 2 to 1224 letters, digits or + = , . @ : / _ -',
-          );
-    if (!name) return undefined;
-    return {
-      name,
-      arn: `arn:aws:iam::${accountId}:role/${name}`,
-      ...(trusted ? { trustedPrincipalArns: trusted } : {}),
-      ...(externalId ? { externalId } : {}),
-    };
+    return { parameters };
   }
 
   private function(value: unknown, path: string, accountId: string): LoadedFunction | undefined {
@@ -630,17 +597,18 @@ class Checker {
     return region;
   }
 
-  private object(value: unknown, path: string, fields: string[]): Json | undefined {
+  /** An object; `fields` lists the keys it may have (undefined: any key). */
+  private object(value: unknown, path: string, fields: string[] | undefined): Json | undefined {
     if (!isObject(value)) {
       this.problem(path, `expected an object; got ${describe(value)}`);
       return undefined;
     }
-    for (const key of Object.keys(value)) {
+    for (const key of fields === undefined ? [] : Object.keys(value)) {
       // "$schema", "//" and "$comment"-style keys are left for editors and people.
-      if (!fields.includes(key) && !key.startsWith('$') && !key.startsWith('//')) {
+      if (!fields?.includes(key) && !key.startsWith('$') && !key.startsWith('//')) {
         this.problem(
           `${path === '(root)' ? '' : `${path}.`}${key}`,
-          `unknown field; expected one of ${fields.join(', ')}`,
+          `unknown field; expected one of ${fields?.join(', ')}`,
         );
       }
     }

@@ -2,8 +2,8 @@
  * The world file: the accounts, Regions and deployed functions the local stack emulates.
  * JSON; paths inside it are relative to the file. Documented for users in README.md ("The world file").
  *
- * The registrar's own functions are not listed here: the stack deploys them into the hub account and
- * Region(s) from serverless.yml, as `serverless deploy` would.
+ * Nothing the templates create is listed here: the stack deploys the packaged hub template into the
+ * hub account and Regions, and spoke/template.yaml into the member accounts, as users would.
  */
 export interface WorldFile {
   /** AWS Organizations id every account belongs to (checked by the hub bus policy and spoke trust). */
@@ -21,13 +21,14 @@ export interface AccountSpec {
   name?: string;
   /** false for an account outside the organization (its events and calls are refused). Default true. */
   inOrganization?: boolean;
-  /** The role the hub assumes here (spoke/ template). Absent in the hub account and in accounts without the spoke stack. */
-  spokeRole?: {
-    name: string;
-    /** Role ARNs allowed to assume it; default: the hub's registrar function roles. */
-    trustedPrincipalArns?: string[];
-    externalId?: string;
-  };
+  /**
+   * The spoke stack (spoke/template.yaml), which the local stack deploys here with the parameters the
+   * README gives, as the StackSet would. Default: deployed in every account of the organization, in
+   * every Region of the world; none outside it. `false`: never deployed here (the StackSet did not
+   * reach the account). `{ parameters }`: deployed with these parameters overridden (a stack instance's
+   * parameter overrides), e.g. a HubFunctionRoleArns that trusts another hub.
+   */
+  spoke?: false | { parameters?: Record<string, string> };
   functions: FunctionSpec[];
   /** Connectors already registered with AppFlow before the stack starts (for conflict scenarios). */
   connectors?: PreRegisteredConnector[];

@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssumeRoleLogEntry } from '../../local/services/sts.js';
-import type { Stack } from '../../local/stack.js';
+import { SPOKE_TEMPLATE, type Stack } from '../../local/stack.js';
 import { registeredLabels } from './support/appflow.js';
 import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { deliver, deliverOne, origin, type Put } from './support/events.js';
@@ -101,6 +104,31 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
       });
     });
 
+    it('reaches the hub through each member’s forwarding rule from the spoke template, under the rule’s role', () => {
+      for (const put of puts.filter((one) => one.sample.account !== HUB)) {
+        const { eventId, account, region } = origin(put);
+        const forwarded = stack.events
+          .deliveries()
+          .filter(
+            (delivery) =>
+              delivery.eventId === eventId && delivery.targetArn === stack.hubIn(region).eventBus.arn,
+          );
+        expect(forwarded, put.sample.description).toEqual([
+          expect.objectContaining({
+            ruleArn: expect.stringMatching(new RegExp(`^arn:aws:events:${region}:${account}:rule/StackSet-`)),
+            status: 'delivered',
+          }),
+        ]);
+        const onHubBus = stack.events
+          .publishedEvents({ accountId: HUB, region, busName: stack.hubIn(region).eventBus.name })
+          .find((published) => published.event.id === eventId);
+        const forwardRole = stack.landingZone.spokes
+          .find((spoke) => spoke.accountId === account && spoke.region === region)
+          ?.roles.find((role) => role.name.includes('-Forward'));
+        expect(onHubBus?.putBy).toBe(`arn:aws:sts::${account}:assumed-role/${forwardRole?.name}/EventBridge`);
+      }
+    });
+
     it('registers as the spoke role of each account, in the session of the execution that acted', () => {
       const changes = registrationsSince(stack, appflowBefore);
 
@@ -119,7 +147,7 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
     });
 
     it('assumed the spoke role of each of the three accounts from the hub’s registrar roles, and no other role', () => {
-      const hubRoles = stack.deployments.flatMap((deployment) =>
+      const hubRoles = stack.landingZone.hubs.flatMap((deployment) =>
         deployment.functions.map((fn) => fn.roleArn),
       );
       const entries = assumeRolesSince(assumeMark);
@@ -174,7 +202,7 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
         '555555555555',
         'eu-west-1',
         'untrusting-connector',
-        /not among the principals the role trusts/,
+        /aws:PrincipalArn does not satisfy ArnEquals/,
       ],
       [
         'without the spoke role',
@@ -215,6 +243,53 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
   });
 });
 
+describe('a spoke template whose forwarding role may not put on the hub bus', { timeout: SLOW }, () => {
+  let stack: Stack;
+  let clients: StackClients;
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'broken-spoke-'));
+    const template = readFileSync(SPOKE_TEMPLATE, 'utf8');
+    const broken = template.replace(
+      'Resource: !Ref HubEventBusArn',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub, not a JavaScript template.
+      'Resource: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${HubAccountId}:event-bus/another-bus"',
+    );
+    expect(broken).not.toBe(template);
+    writeFileSync(join(directory, 'template.yaml'), broken);
+    ({ stack, clients } = await startStackWithClients({
+      timeScale: 0.01,
+      worldPath: fixtureWorld('landing-zone'),
+      spokeTemplatePath: join(directory, 'template.yaml'),
+    }));
+  }, SLOW);
+
+  afterAll(async () => {
+    await stopStackWithClients(stack, clients);
+    rmSync(directory, { recursive: true, force: true });
+  }, SLOW);
+
+  it('never reaches the hub: the forwarding is refused and dead-lettered, nothing runs, nothing is registered', async () => {
+    const put = await deliverOne(
+      stack,
+      clients,
+      productSample('spoke-finance.cloudformation-update-complete.registered.json'),
+    );
+
+    expect(put.eventId).toBeDefined();
+    expect(stack.events.deadLetters()).toEqual([
+      expect.objectContaining({
+        errorCode: 'AccessDeniedException',
+        targetArn: stack.hubIn('eu-west-1').eventBus.arn,
+        errorMessage: expect.stringContaining('events:PutEvents'),
+      }),
+    ]);
+    expect(stack.states.executions()).toEqual([]);
+    expect(stack.appflow.registrations).toEqual([]);
+  });
+});
+
 describe('a hub restricted to some accounts and Regions (allowedAccountIds, servedRegions)', {
   timeout: SLOW,
 }, () => {
@@ -238,7 +313,7 @@ describe('a hub restricted to some accounts and Regions (allowedAccountIds, serv
   afterAll(() => stopStackWithClients(stack, clients), SLOW);
 
   it('hands the serverless.yml params to both registrar functions as ALLOWED_ACCOUNT_IDS and SERVED_REGIONS', async () => {
-    for (const deployment of stack.deployments) {
+    for (const deployment of stack.landingZone.hubs) {
       for (const fn of deployment.functions) {
         const { Environment } = await clients
           .lambda(HUB, deployment.region)

@@ -58,7 +58,7 @@ describe('the registrar when AppFlow misbehaves', () => {
         functionEnvironment: { APPFLOW_PACER_MAX_WAIT_MS: '2000', APPFLOW_REQUESTS_PER_SECOND: '8' },
       },
     ));
-    setFunctionTimeout(stack, 'registerConnector', REGISTER_TIMEOUT_SECONDS);
+    setFunctionTimeout(stack, 'RegisterConnectorLambdaFunction', REGISTER_TIMEOUT_SECONDS);
 
     first = await deliverPaced(stack, bus, connectors.map(signalOf), MAX_IN_FLIGHT);
 

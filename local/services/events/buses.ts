@@ -1,11 +1,15 @@
-import type { BusPolicyStatement, DeployedRule, Deployment } from '../../deploy/serverless.js';
-import type { Caller } from '../../types.js';
+import type { DeployedStack } from '../../deploy/deploy.js';
+import type { DeployedRule } from '../../deploy/resources.js';
+import { allows, type PolicyStatement } from '../../iam/policy.js';
+import { principalOf } from '../../iam/roles.js';
+import type { BusEvent, Caller } from '../../types.js';
 import type { BusRef } from './types.js';
 
 /**
  * The event buses of the emulated accounts: every account has a `default` bus in every Region; the
- * hub has its custom bus (and the rules serverless.yml deploys on both) in each hub Region. Putting
- * on another account's bus is allowed only if that bus's resource policy allows the caller.
+ * deployed stacks add custom buses, bus policies and rules (the hub's bus and rules, each spoke's
+ * forwarding rules on its default bus). Putting on another account's bus is allowed only if that
+ * bus's resource policy allows the caller.
  */
 
 /** What the buses need from the world file. */
@@ -15,7 +19,7 @@ export interface EventsWorld {
 }
 
 export interface Bus extends BusRef {
-  policy: BusPolicyStatement[];
+  policy: PolicyStatement[];
   rules: DeployedRule[];
   /** ISO 8601: when the stack started (what DescribeEventBus calls CreationTime). */
   createdAt: string;
@@ -34,35 +38,55 @@ export function busArn(partition: string, region: string, accountId: string, nam
 
 export class BusRegistry {
   private readonly custom = new Map<string, Bus>();
-  private readonly defaultRules = new Map<string, DeployedRule[]>();
+  private readonly defaults = new Map<string, { policy: PolicyStatement[]; rules: DeployedRule[] }>();
   private readonly createdAt = new Date().toISOString();
 
   constructor(
     private readonly world: EventsWorld,
-    deployments: readonly Deployment[],
     private readonly partition = 'aws',
-  ) {
-    for (const deployment of deployments) {
-      const { accountId, region } = deployment;
-      for (const bus of deployment.eventBuses) {
-        this.custom.set(key(accountId, region, bus.name), {
-          accountId,
-          region,
-          name: bus.name,
-          arn: bus.arn,
-          policy: bus.policy,
-          rules: deployment.rules.filter((rule) => rule.eventBusName === bus.name),
-          createdAt: this.createdAt,
-        });
-      }
-      const onDefault = deployment.rules.filter((rule) => rule.eventBusName === 'default');
-      if (onDefault.length > 0) {
-        this.defaultRules.set(key(accountId, region, 'default'), [
-          ...(this.defaultRules.get(key(accountId, region, 'default')) ?? []),
-          ...onDefault,
-        ]);
-      }
+  ) {}
+
+  /** Adds a deployed stack's buses, bus policies and rules. */
+  deploy(stack: DeployedStack): void {
+    const { accountId, region } = stack;
+    for (const bus of stack.eventBuses) {
+      this.custom.set(key(accountId, region, bus.name), {
+        accountId,
+        region,
+        name: bus.name,
+        arn: bus.arn,
+        policy: [...bus.policy],
+        rules: [],
+        createdAt: this.createdAt,
+      });
     }
+    for (const { busName, statements } of stack.busPolicies)
+      this.placeOf(accountId, region, busName)?.policy.push(...statements);
+    for (const rule of stack.rules) {
+      const place = this.placeOf(accountId, region, rule.eventBusName);
+      if (place === undefined) {
+        throw new Error(
+          `${stack.stackName}: rule ${rule.logicalId} is on bus ${rule.eventBusName}, which does not exist in ${accountId}/${region}.`,
+        );
+      }
+      place.rules.push(rule);
+    }
+  }
+
+  /** Where a bus's policy and rules are kept: the custom bus itself, or the default bus's slot. */
+  private placeOf(
+    accountId: string,
+    region: string,
+    name: string,
+  ): { policy: PolicyStatement[]; rules: DeployedRule[] } | undefined {
+    if (name !== 'default') return this.custom.get(key(accountId, region, name));
+    const slot = key(accountId, region, name);
+    let place = this.defaults.get(slot);
+    if (place === undefined) {
+      place = { policy: [], rules: [] };
+      this.defaults.set(slot, place);
+    }
+    return place;
   }
 
   /** Finds the bus an entry names (name or ARN; absent means the caller's default bus in the Region). */
@@ -110,13 +134,14 @@ export class BusRegistry {
   /** A bus by account, Region and name, if it exists. */
   get(accountId: string, region: string, name: string): Bus | undefined {
     if (name !== 'default') return this.custom.get(key(accountId, region, name));
+    const place = this.defaults.get(key(accountId, region, name));
     return {
       accountId,
       region,
       name,
       arn: busArn(this.partition, region, accountId, name),
-      policy: [],
-      rules: this.defaultRules.get(key(accountId, region, name)) ?? [],
+      policy: place?.policy ?? [],
+      rules: place?.rules ?? [],
       createdAt: this.createdAt,
     };
   }
@@ -130,25 +155,24 @@ export class BusRegistry {
   }
 
   /**
-   * Whether the caller may put events on the bus: always in its own account (the emulation grants
-   * every principal events:PutEvents on its own buses); across accounts only when the bus policy allows
-   * it and denies nothing, with aws:PrincipalOrgID and aws:PrincipalAccount conditions evaluated.
+   * Whether the caller may put this event on the bus: always in its own account (the emulation grants
+   * every principal events:PutEvents on its own buses); across accounts only when the bus policy
+   * allows it and denies nothing, its conditions evaluated with the caller's organization and the
+   * event's source and detail-type (events:source, events:detail-type).
    */
-  allowsPut(bus: Bus, caller: Caller): boolean {
+  allowsPut(bus: Bus, caller: Caller, event: Pick<BusEvent, 'source' | 'detail-type'>): boolean {
     if (bus.accountId === caller.accountId) return true;
-    const applicable = bus.policy.filter((statement) => this.applies(statement, caller));
-    return applicable.some((s) => s.Effect === 'Allow') && !applicable.some((s) => s.Effect === 'Deny');
-  }
-
-  private applies(statement: BusPolicyStatement, caller: Caller): boolean {
-    const actions = list(statement.Action);
-    if (!actions.some((action) => action === '*' || action === 'events:*' || action === 'events:PutEvents'))
-      return false;
-    if (!principalMatches(statement.Principal, caller)) return false;
-    return conditionsHold(statement.Condition ?? {}, {
-      'aws:principalorgid': this.organizationOf(caller.accountId),
-      'aws:principalaccount': caller.accountId,
-      'aws:principalarn': caller.roleArn ?? caller.principalArn,
+    return allows(bus.policy, {
+      action: 'events:PutEvents',
+      resource: bus.arn,
+      principal: principalOf(caller),
+      context: {
+        'aws:PrincipalOrgID': this.organizationOf(caller.accountId),
+        'aws:PrincipalAccount': caller.accountId,
+        'aws:PrincipalArn': caller.roleArn ?? caller.principalArn,
+        'events:source': event.source,
+        'events:detail-type': event['detail-type'],
+      },
     });
   }
 
@@ -161,58 +185,4 @@ export class BusRegistry {
 
 function key(accountId: string, region: string, name: string): string {
   return `${accountId}/${region}/${name}`;
-}
-
-function list<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function principalMatches(principal: BusPolicyStatement['Principal'], caller: Caller): boolean {
-  if (principal === '*') return true;
-  return list(principal.AWS).some(
-    (value) =>
-      value === '*' ||
-      value === caller.accountId ||
-      value === `arn:aws:iam::${caller.accountId}:root` ||
-      value === caller.principalArn ||
-      value === caller.roleArn,
-  );
-}
-
-/**
- * IAM condition operators a bus policy uses. A key the emulation does not know makes the condition
- * false, so an unmodelled policy refuses rather than admits.
- */
-function conditionsHold(
-  conditions: Record<string, Record<string, string | string[]>>,
-  context: Record<string, string | undefined>,
-): boolean {
-  return Object.entries(conditions).every(([operator, tests]) =>
-    Object.entries(tests).every(([conditionKey, expected]) => {
-      const actual = context[conditionKey.toLowerCase()];
-      if (actual === undefined) return false;
-      const values = list(expected);
-      switch (operator) {
-        case 'StringEquals':
-        case 'ArnEquals':
-          return values.includes(actual);
-        case 'StringNotEquals':
-          return !values.includes(actual);
-        case 'StringLike':
-        case 'ArnLike':
-          return values.some((pattern) => globMatches(pattern, actual));
-        default:
-          return false;
-      }
-    }),
-  );
-}
-
-function globMatches(pattern: string, text: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`).test(text);
 }

@@ -1,7 +1,8 @@
-import type { DeployedRule, DeployedTarget } from '../../deploy/serverless.js';
+import type { DeployedRule, DeployedTarget } from '../../deploy/resources.js';
 import { readPath } from '../../events/json-path.js';
 import { applyInputTransformer } from '../../events/transform.js';
 import { AwsServiceError } from '../../http/errors.js';
+import type { RoleRegistry } from '../../iam/roles.js';
 import type { BusEvent, Caller } from '../../types.js';
 import type { AlertMessage, DeadLetter, Delivery, ExecutionStarter } from './types.js';
 
@@ -15,6 +16,8 @@ import type { AlertMessage, DeadLetter, Delivery, ExecutionStarter } from './typ
 
 export interface DeliveryOptions {
   executions: ExecutionStarter;
+  /** The roles targets name: EventBridge assumes a target's role in the rule's account to deliver. */
+  roles: RoleRegistry;
   /** Forwards an event to another bus (an events target), as the rule's account. */
   forward(targetArn: string, event: BusEvent, caller: Caller): Promise<void>;
   onAlert(alert: AlertMessage): void;
@@ -59,18 +62,51 @@ function asDeliveryError(error: unknown): DeliveryError {
   return new DeliveryError('InternalFailure', (error as Error)?.message ?? String(error), true);
 }
 
-/** The credentials EventBridge uses for a target: the target's role in the rule's account. */
-function ruleCaller(rule: DeployedRule, target: DeployedTarget): Caller {
+/** The action EventBridge performs on a target of this kind, as the target's role must allow it. */
+const TARGET_ACTIONS: Partial<Record<DeployedTarget['kind'], string>> = {
+  states: 'states:StartExecution',
+  events: 'events:PutEvents',
+};
+
+/**
+ * The credentials EventBridge delivers with: the target's role, assumed as events.amazonaws.com on
+ * behalf of the rule (its trust policy sees aws:SourceAccount and aws:SourceArn), whose policies must
+ * allow the action on the target. A target without a role is delivered by the service itself.
+ */
+function ruleCaller(roles: RoleRegistry, rule: DeployedRule, target: DeployedTarget): Caller {
   const account = rule.arn.split(':')[4] ?? '';
   if (target.roleArn === undefined) {
     return { accountId: account, principalArn: 'events.amazonaws.com', awsService: true };
   }
-  const roleName = target.roleArn.slice(target.roleArn.lastIndexOf('/') + 1);
-  return {
+  const role = roles.get(target.roleArn);
+  const refusal =
+    role === undefined
+      ? `the role ${target.roleArn} does not exist`
+      : roles.whyNotAssumable(role, {
+          principal: { kind: 'service', service: 'events.amazonaws.com' },
+          context: { 'aws:SourceAccount': account, 'aws:SourceArn': rule.arn },
+        });
+  if (refusal !== undefined) {
+    throw new DeliveryError(
+      'AccessDeniedException',
+      `EventBridge cannot assume the target's role: ${refusal}`,
+      false,
+    );
+  }
+  const caller: Caller = {
     accountId: account,
-    principalArn: `arn:aws:sts::${account}:assumed-role/${roleName}/EventBridge`,
+    principalArn: `arn:aws:sts::${account}:assumed-role/${role?.name}/EventBridge`,
     roleArn: target.roleArn,
   };
+  const action = TARGET_ACTIONS[target.kind];
+  if (action !== undefined && !roles.identityAllows(caller, action, target.arn)) {
+    throw new DeliveryError(
+      'AccessDeniedException',
+      `${caller.principalArn} is not authorized to perform: ${action} on resource: ${target.arn}`,
+      false,
+    );
+  }
+  return caller;
 }
 
 export class Deliverer {
@@ -210,7 +246,7 @@ export class Deliverer {
     input: string,
     delivery: Delivery,
   ): Promise<void> {
-    const caller = ruleCaller(rule, target);
+    const caller = ruleCaller(this.options.roles, rule, target);
     switch (target.kind) {
       case 'states': {
         const { executionArn } = await this.options.executions.startExecution(

@@ -1,7 +1,7 @@
 import './polyfill.js';
 import { randomBytes } from 'node:crypto';
 import { ExecutionTimeoutError, type RunOptions, type StateMachine } from 'aws-local-stepfunctions';
-import type { DeployedStateMachine } from '../../deploy/serverless.js';
+import type { DeployedStateMachine } from '../../deploy/resources.js';
 import type { Caller, FunctionRuntime } from '../../types.js';
 import type { EventPublisher } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';

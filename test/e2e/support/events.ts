@@ -20,10 +20,10 @@ export interface PutOptions {
 }
 
 /**
- * Puts a sample's event through the stack's EventBridge as AWS delivers it to the hub: an event of
- * the hub account lands on its default bus (where CloudTrail and CloudFormation put it), an event of
- * a member account on the hub bus of the sample's Region, by ARN (where the spoke's forwarding rule
- * puts it). aws.* sources are put by the account's AWS-service stand-in.
+ * Puts a sample's event through the stack's EventBridge where AWS puts it: on the default bus of the
+ * sample's account and Region (where CloudTrail, CloudFormation and pipelines put it; the spoke's
+ * forwarding rules carry a member account's on to the hub bus), or on the hub bus of that Region when
+ * the sample says so. aws.* sources are put by the account's AWS-service stand-in.
  */
 export async function putSample(
   stack: Stack,
@@ -31,7 +31,7 @@ export async function putSample(
   sample: Sample,
   options: PutOptions = {},
 ): Promise<Put> {
-  const onHubBus = options.onHubBus ?? busOf(sample, stack.world.hub.accountId) === 'hub';
+  const onHubBus = options.onHubBus ?? busOf(sample) === 'hub';
   const bus = onHubBus ? stack.hubIn(sample.region).eventBus.arn : 'default';
   const client = clients.events(sample.account, sample.region, {
     asAwsService: sample.entry.Source.startsWith('aws.'),

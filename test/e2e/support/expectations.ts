@@ -193,7 +193,7 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
 
   const sent = alertsOf(stack, execution.executionArn);
   expect(sent).toHaveLength(1);
-  expect(hub.topics.map((topic) => topic.arn)).toContain(sent[0]?.topicArn);
+  expect(hub.stack.topics.map((topic) => topic.arn)).toContain(sent[0]?.topicArn);
   expect(sent[0]?.message).toMatchObject({
     error: expected.error,
     lambdaArn: expected.lambdaArn,

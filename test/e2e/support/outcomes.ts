@@ -50,7 +50,7 @@ export function executionOf(stack: Stack, eventId: string): ExecutionRecord {
  * that a state machine's role put, not a person imitating them.
  */
 export function registrarEvents(stack: Stack): PublishedEvent[] {
-  const sessions = stack.deployments.map(({ stateMachine }) => {
+  const sessions = stack.landingZone.hubs.map(({ stateMachine }) => {
     const roleName = stateMachine.roleArn.slice(stateMachine.roleArn.lastIndexOf('/') + 1);
     return `:assumed-role/${roleName}/`;
   });

@@ -7,7 +7,8 @@ import {
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import { HUB, readFixture, useHubEvents, world } from './harness.js';
+import { defaultLandingZone } from '../support/hub.js';
+import { HUB, readFixture, useHubEvents } from './harness.js';
 
 const patterns = readFixture<{
   pattern: unknown;
@@ -54,6 +55,7 @@ describe('EventsService', () => {
         .client(HUB)
         .send(new DescribeEventBusCommand({ Name: harness.hub.eventBus.name }));
       expect(bus.Arn).toBe(harness.hub.eventBus.arn);
+      const { world } = await defaultLandingZone();
       expect(JSON.parse(bus.Policy ?? '{}').Statement[0].Condition).toEqual({
         StringEquals: { 'aws:PrincipalOrgID': world.organizationId },
       });
@@ -65,7 +67,7 @@ describe('EventsService', () => {
     });
 
     it('lists the rules of a bus, a page at a time', async () => {
-      const onHub = harness.hub.rules.filter((rule) => rule.eventBusName === harness.hub.eventBus.name);
+      const onHub = harness.hub.stack.rules.filter((rule) => rule.eventBusName === harness.hub.eventBus.name);
       const first = await harness
         .client(HUB)
         .send(new ListRulesCommand({ EventBusName: harness.hub.eventBus.name, Limit: 2 }));
@@ -80,7 +82,7 @@ describe('EventsService', () => {
     });
 
     it('describes a rule and lists its targets', async () => {
-      const rule = harness.hub.rules.find((candidate) => candidate.eventBusName === 'default');
+      const rule = harness.hub.stack.rules.find((candidate) => candidate.eventBusName === 'default');
       const described = await harness.client(HUB).send(new DescribeRuleCommand({ Name: rule?.name }));
       expect(described).toMatchObject({ Arn: rule?.arn, State: 'ENABLED', EventBusName: 'default' });
       expect(JSON.parse(described.EventPattern ?? '{}')).toEqual(rule?.eventPattern);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll } from 'vitest';
-import { type Deployment, readDeployment } from '../../../local/deploy/serverless.js';
+import { type DeployedStack, deployTemplate } from '../../../local/deploy/deploy.js';
+import type { HubDeployment } from '../../../local/deploy/landing-zone.js';
 import { AwsServiceError } from '../../../local/http/errors.js';
 import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
 import { LocalIdentityRegistry } from '../../../local/identity.js';
@@ -12,34 +13,16 @@ import {
   type ExecutionStarter,
 } from '../../../local/services/events.js';
 import type { Caller } from '../../../local/types.js';
-import type { WorldFile } from '../../../local/world/schema.js';
+import { defaultLandingZone, HUB, hubDeployments, ROOT, rolesOf } from '../support/hub.js';
 
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const HUB = '111111111111';
+export { HUB, hubDeployments, ROOT };
 
-export const world = JSON.parse(readFileSync(`${ROOT}local/worlds/default.json`, 'utf8')) as WorldFile;
-
-/** The hub as serverless.yml deploys it in each of the world's hub Regions. */
-export function hubDeployments(): Promise<Deployment[]> {
-  return Promise.all(
-    world.hub.regions.map((region) =>
-      readDeployment({
-        serverlessYml: `${ROOT}serverless.yml`,
-        hubAccountId: HUB,
-        region,
-        params: { organizationId: world.organizationId },
-        env: {},
-      }),
-    ),
-  );
-}
-
-/** A small service whose rule retries 3 times (test/local/deploy/fixtures/minimal). */
-export function fixtureDeployment(): Promise<Deployment> {
-  return readDeployment({
-    serverlessYml: `${ROOT}test/local/deploy/fixtures/minimal/serverless.yml`,
-    hubAccountId: HUB,
-    env: {},
+/** A small stack whose rule retries 3 times and passes a constant Input (fixtures/retrying-rule.json). */
+export function fixtureDeployment(): DeployedStack {
+  return deployTemplate(readFixture('retrying-rule.json'), {
+    stackName: 'fixture',
+    accountId: HUB,
+    region: 'us-east-1',
   });
 }
 
@@ -76,9 +59,12 @@ export interface EventsHarness {
   close(): Promise<void>;
 }
 
-export async function startEvents(deployments: Deployment[], timeScale = 0.001): Promise<EventsHarness> {
+/** The events service with these stacks deployed, on a server of its own. */
+export async function startEvents(stacks: DeployedStack[], timeScale = 0.001): Promise<EventsHarness> {
   const starter = fakeStarter();
-  const events = createEventsService({ world, deployments, executions: starter, timeScale });
+  const { world, zone } = await defaultLandingZone();
+  const events = createEventsService({ world, roles: rolesOf(world, zone), executions: starter, timeScale });
+  for (const stack of stacks) events.deploy(stack);
   const server = await startAwsServer({
     services: [events],
     identity: new LocalIdentityRegistry(HUB),
@@ -107,13 +93,15 @@ export async function startEvents(deployments: Deployment[], timeScale = 0.001):
   };
 }
 
-/** The events service over the hub's deployments for the enclosing describe block, with `hub` the first. */
-export function useHubEvents(): EventsHarness & { hub: Deployment } {
+/** The events service over the hub's stacks for the enclosing describe block, with `hub` the first. */
+export function useHubEvents(): EventsHarness & { hub: HubDeployment } {
   // Filled in by beforeAll: tests read it through this object, since it is empty when the file loads.
-  const harness = {} as EventsHarness & { hub: Deployment };
+  const harness = {} as EventsHarness & { hub: HubDeployment };
   beforeAll(async () => {
     const deployments = await hubDeployments();
-    Object.assign(harness, await startEvents(deployments), { hub: deployments[0] as Deployment });
+    Object.assign(harness, await startEvents(deployments.map((hub) => hub.stack)), {
+      hub: deployments[0] as HubDeployment,
+    });
   });
   afterAll(() => harness.close());
   return harness;

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment } from '../../../local/deploy/serverless.js';
+import type { DeployedStack } from '../../../local/deploy/deploy.js';
+import type { HubDeployment } from '../../../local/deploy/landing-zone.js';
 import { loadSample, toPutEventsEntry } from '../../../local/events/sample.js';
 import {
   type EventsHarness,
@@ -27,11 +28,11 @@ const sampleFiles = readdirSync(`${ROOT}events/samples`).filter((file) => file.e
 describe('EventsService rules', () => {
   describe('the hub’s rules from serverless.yml', () => {
     let harness: EventsHarness;
-    let deployments: Deployment[];
+    let deployments: HubDeployment[];
 
     beforeAll(async () => {
       deployments = await hubDeployments();
-      harness = await startEvents(deployments);
+      harness = await startEvents(deployments.map((hub) => hub.stack));
     });
 
     afterEach(() => harness.events.idle());
@@ -42,14 +43,14 @@ describe('EventsService rules', () => {
      * narrowed to the hub account on deploy).
      */
     const fileOf = (ruleName: string) => {
-      const rule = deployments.flatMap((d) => d.rules).find((candidate) => candidate.name === ruleName);
+      const rule = deployments.flatMap((d) => d.stack.rules).find((candidate) => candidate.name === ruleName);
       const { account: _hubOnly, ...pattern } = rule?.eventPattern ?? {};
       return ruleFiles.find((file) => JSON.stringify(file.eventPattern) === JSON.stringify(pattern))?.name;
     };
 
     it.each(sampleFiles)('routes %s to the rules it expects', async (file) => {
       const sample = await loadSample(`${ROOT}events/samples/${file}`);
-      const hub = deployments.find((deployment) => deployment.region === sample.region) as Deployment;
+      const hub = deployments.find((deployment) => deployment.region === sample.region) as HubDeployment;
       const key = sample.entry.Source.startsWith('aws.')
         ? `LOCALAWSSERVICE${sample.account}`
         : sample.account;
@@ -75,7 +76,7 @@ describe('EventsService rules', () => {
       const sample = await loadSample(
         `${ROOT}events/samples/pipeline-connector-deployed.injected-account.failed.json`,
       );
-      const hub = deployments.find((deployment) => deployment.region === sample.region) as Deployment;
+      const hub = deployments.find((deployment) => deployment.region === sample.region) as HubDeployment;
       const before = harness.starter.calls.length;
       const result = await harness.client(sample.account, sample.region).send(
         new PutEventsCommand({
@@ -97,13 +98,13 @@ describe('EventsService rules', () => {
 
     it('publishes ConnectorRegistrationFailed to the alert topic', async () => {
       const entry = readFixture<PutEventsRequestEntry>('registration-failed-entry.json');
-      const hub = deployments[0] as Deployment;
+      const hub = deployments[0] as HubDeployment;
       await harness
         .client(HUB)
         .send(new PutEventsCommand({ Entries: [{ ...entry, EventBusName: hub.eventBus.name }] }));
       await harness.events.idle();
       const alert = harness.events.alerts().at(-1);
-      expect(alert?.topicArn).toBe(hub.topics[0]?.arn);
+      expect(alert?.topicArn).toBe(hub.stack.topics[0]?.arn);
       expect(alert?.message).toContain('MissingAppFlowPermissionError');
       expect(alert?.message).toContain('no-permission-connector');
     });
@@ -111,10 +112,10 @@ describe('EventsService rules', () => {
 
   describe('delivery failures', () => {
     let harness: EventsHarness;
-    let fixture: Deployment;
+    let fixture: DeployedStack;
 
     beforeAll(async () => {
-      fixture = await fixtureDeployment();
+      fixture = fixtureDeployment();
       harness = await startEvents([fixture], 0.001);
     });
 
@@ -126,7 +127,7 @@ describe('EventsService rules', () => {
           Entries: [
             {
               ...readFixture<PutEventsRequestEntry>('fixture-service-entry.json'),
-              EventBusName: fixture.eventBus.name,
+              EventBusName: fixture.eventBuses[0]?.name,
             },
           ],
         }),

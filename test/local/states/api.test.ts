@@ -214,7 +214,7 @@ describe('StatesService API', () => {
         status: 'ACTIVE',
       });
       expect(JSON.parse(described.definition ?? '{}').States.VerifyFunction.Resource).toBe(
-        harness.hub.functions.find((fn) => fn.key === 'verifyFunction')?.arn,
+        harness.hub.functions.find((fn) => fn.logicalId === 'VerifyFunctionLambdaFunction')?.arn,
       );
     });
   });

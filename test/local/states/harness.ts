@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Deployment, readDeployment } from '../../../local/deploy/serverless.js';
+import type { HubDeployment } from '../../../local/deploy/landing-zone.js';
 import { TooManyRequestsError } from '../../../local/runtime/errors.js';
 import {
   createEventsService,
@@ -9,11 +9,9 @@ import {
 } from '../../../local/services/events.js';
 import { createStatesService, type StatesService } from '../../../local/services/states.js';
 import type { FunctionRuntime, InvokeResult } from '../../../local/types.js';
-import type { WorldFile } from '../../../local/world/schema.js';
+import { defaultLandingZone, HUB, hubDeployments, rolesOf } from '../support/hub.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const HUB = '111111111111';
-export const world = JSON.parse(readFileSync(`${ROOT}local/worlds/default.json`, 'utf8')) as WorldFile;
+export { HUB };
 
 export function readFixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), 'utf8')) as T;
@@ -23,18 +21,9 @@ export function readFixtureText(name: string): string {
   return JSON.stringify(readFixture(name));
 }
 
-let deployment: Promise<Deployment> | undefined;
-
-/** The hub from serverless.yml in eu-west-1, read once per test file. */
-export function hubDeployment(): Promise<Deployment> {
-  deployment ??= readDeployment({
-    serverlessYml: `${ROOT}serverless.yml`,
-    hubAccountId: HUB,
-    region: 'eu-west-1',
-    params: { organizationId: world.organizationId },
-    env: {},
-  });
-  return deployment;
+/** The hub stack in eu-west-1, as the local stack deploys it. */
+export async function hubDeployment(): Promise<HubDeployment> {
+  return (await hubDeployments())[0] as HubDeployment;
 }
 
 /** What a scripted function answers to one invocation. */
@@ -83,7 +72,7 @@ export class ScriptedRuntime implements FunctionRuntime {
 }
 
 export interface StatesHarness {
-  hub: Deployment;
+  hub: HubDeployment;
   states: StatesService;
   events: EventsService;
   runtime: ScriptedRuntime;
@@ -92,7 +81,12 @@ export interface StatesHarness {
 
 /** The states service on the real ASL, with the real EventBridge in-process (or `publisher`). */
 export async function startStates(
-  options: { timeScale?: number; random?: () => number; publisher?: EventPublisher; hub?: Deployment } = {},
+  options: {
+    timeScale?: number;
+    random?: () => number;
+    publisher?: EventPublisher;
+    hub?: HubDeployment;
+  } = {},
 ): Promise<StatesHarness> {
   const hub = options.hub ?? (await hubDeployment());
   const runtime = new ScriptedRuntime({
@@ -101,13 +95,15 @@ export async function startStates(
   });
   let events: EventsService | undefined;
   const states = createStatesService({
-    deployments: [hub],
     runtime,
     events: options.publisher ?? { putEvents: (...args) => (events as EventsService).putEvents(...args) },
     timeScale: options.timeScale ?? 0.001,
     ...(options.random !== undefined ? { random: options.random } : {}),
   });
-  events = createEventsService({ world, deployments: [hub], executions: states, timeScale: 0.001 });
+  states.deploy(hub.stack);
+  const { world, zone } = await defaultLandingZone();
+  events = createEventsService({ world, roles: rolesOf(world, zone), executions: states, timeScale: 0.001 });
+  events.deploy(hub.stack);
   return {
     hub,
     states,

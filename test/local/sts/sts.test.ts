@@ -9,26 +9,46 @@ import {
   STSServiceException,
 } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Template } from '../../../local/deploy/cloudformation.js';
+import { deployTemplate } from '../../../local/deploy/deploy.js';
+import { parseTemplateYaml } from '../../../local/deploy/yaml.js';
 import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
+import { RoleRegistry } from '../../../local/iam/roles.js';
 import { LocalIdentityRegistry } from '../../../local/identity.js';
 import { createStsService, type StsService } from '../../../local/services/sts.js';
-import type { AccountSpec } from '../../../local/world/schema.js';
+import { SPOKE_TEMPLATE } from '../../../local/stack.js';
 
 const HUB = '111111111111';
+const ORGANIZATION = 'o-a1b2c3d4e5';
 const REGISTRAR_ROLE = `arn:aws:iam::${HUB}:role/registrar-register`;
 const SPOKE_ROLE = 'arn:aws:iam::222222222222:role/AppFlowConnectorRegistrar';
-const accounts = JSON.parse(
-  readFileSync(resolve(import.meta.dirname, 'fixtures/accounts.json'), 'utf8'),
-) as AccountSpec[];
+
+/** The spoke template deployed in each account with the README's parameters and the fixture's overrides. */
+const spokes = JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures/spokes.json'), 'utf8')) as {
+  accountId: string;
+  parameters: Record<string, string>;
+}[];
+const roles = new RoleRegistry((accountId) => (accountId === '999999999999' ? undefined : ORGANIZATION));
+const spokeTemplate = parseTemplateYaml(readFileSync(SPOKE_TEMPLATE, 'utf8')) as Template;
+for (const { accountId, parameters } of spokes) {
+  const stack = deployTemplate(spokeTemplate, {
+    stackName: 'spoke',
+    accountId,
+    region: 'eu-west-1',
+    parameters: {
+      HubAccountId: HUB,
+      HubEventBusArn: `arn:aws:events:eu-west-1:${HUB}:event-bus/hub`,
+      HubFunctionRoleArns: REGISTRAR_ROLE,
+      OrganizationId: ORGANIZATION,
+      ...parameters,
+    },
+  });
+  for (const role of stack.roles) roles.add(role);
+}
 
 let clock = Date.parse('2026-11-27T08:00:00Z');
 const identity = new LocalIdentityRegistry(HUB, { now: () => clock });
-const sts: StsService = createStsService({
-  identity,
-  accounts,
-  defaultTrustedPrincipalArns: [REGISTRAR_ROLE],
-  now: () => clock,
-});
+const sts: StsService = createStsService({ identity, roles, now: () => clock });
 let server: AwsServer;
 
 beforeAll(async () => {
@@ -176,19 +196,19 @@ describe('STS', () => {
       const error = await refusal({ accessKeyId: HUB }, { RoleArn: SPOKE_ROLE, RoleSessionName: 's1' });
 
       expect(error.name).toBe('AccessDenied');
-      expect(sts.assumeRoleLog[0]?.reason).toContain(
-        `arn:aws:iam::${HUB}:root is not among the principals the role trusts`,
+      expect(sts.assumeRoleLog[0]?.reason).toBe(
+        `the trust policy of ${SPOKE_ROLE} refuses arn:aws:iam::${HUB}:root: aws:PrincipalArn does not satisfy ArnEquals`,
       );
     });
 
-    it('uses the role own trusted principals instead of the default', async () => {
+    it('trusts only the hub function roles the spoke was deployed with', async () => {
       const error = await refusal(registrarCredentials(), {
         RoleArn: 'arn:aws:iam::444444444444:role/AppFlowConnectorRegistrar',
         RoleSessionName: 's1',
       });
 
       expect(error.name).toBe('AccessDenied');
-      expect(sts.assumeRoleLog[0]?.reason).toContain('(arn:aws:iam::111111111111:role/another-hub-role)');
+      expect(sts.assumeRoleLog[0]?.reason).toContain('aws:PrincipalArn does not satisfy ArnEquals');
     });
 
     it('refuses a caller whose account is outside the organization, even when trusted', async () => {
@@ -198,8 +218,8 @@ describe('STS', () => {
       );
 
       expect(error.name).toBe('AccessDenied');
-      expect(sts.assumeRoleLog[0]?.reason).toBe(
-        "the caller's account 999999999999 is not in the organization",
+      expect(sts.assumeRoleLog[0]?.reason).toContain(
+        'aws:PrincipalOrgID is not in the request (StringEquals)',
       );
     });
 
@@ -225,9 +245,9 @@ describe('STS', () => {
       ).resolves.toMatchObject({
         AssumedRoleUser: { Arn: 'arn:aws:sts::333333333333:assumed-role/AppFlowConnectorRegistrar/s1' },
       });
-      expect(sts.assumeRoleLog.map((entry) => entry.reason)).toEqual([
-        'the role requires an ExternalId and none was given',
-        'the ExternalId does not match',
+      expect(sts.assumeRoleLog.map((entry) => entry.reason?.replace(/^.*: /, ''))).toEqual([
+        'sts:ExternalId is not in the request (StringEquals)',
+        'sts:ExternalId does not satisfy StringEquals',
         undefined,
       ]);
     });

@@ -98,13 +98,10 @@ describe('loadWorld', () => {
       expect(hub?.functions[2]?.policy).toEqual([]);
     });
 
-    it('gives the spoke role its ARN and pre-registered connectors their Lambda ARN', () => {
-      expect(world.accounts[1]?.spokeRole).toEqual({
-        name: 'AppFlowConnectorRegistrar',
-        arn: 'arn:aws:iam::222222222222:role/AppFlowConnectorRegistrar',
-        trustedPrincipalArns: ['arn:aws:iam::111111111111:role/registrar-register'],
-        externalId: 'landing-zone-1',
-      });
+    it('keeps the spoke parameter overrides, deploys the spoke in organization accounts only, and gives pre-registered connectors their Lambda ARN', () => {
+      expect(world.accounts[1]?.spoke).toEqual({ parameters: { ExternalId: 'landing-zone-1' } });
+      expect(hub?.spoke).toEqual({ parameters: {} });
+      expect(world.accounts.find((account) => !account.inOrganization)?.spoke ?? false).toBe(false);
       expect(hub?.connectors).toEqual([
         {
           label: 'old-registration',
@@ -205,21 +202,19 @@ describe('loadWorld', () => {
 
     it('refuses unknown fields, listing the allowed ones', () => {
       const file = variant((w) => {
-        w.accounts[1].spokeRole.trustedPrincipals = [];
+        w.accounts[1].spoke.role = 'AppFlowConnectorRegistrar';
       });
-      expect(problemsOf(file)).toEqual([
-        'accounts[1].spokeRole.trustedPrincipals: unknown field; expected one of name, trustedPrincipalArns, externalId',
-      ]);
+      expect(problemsOf(file)).toEqual(['accounts[1].spoke.role: unknown field; expected one of parameters']);
     });
 
-    it('refuses a bad organization id and a bad spoke role name', () => {
+    it('refuses a bad organization id and a spoke parameter that is not text', () => {
       const file = variant((w) => {
         w.organizationId = 'org-1';
-        w.accounts[1].spokeRole.name = 'has spaces';
+        w.accounts[1].spoke.parameters.ExternalId = 42;
       });
       expect(problemsOf(file)).toEqual([
         'organizationId: "org-1" is not valid; expected an AWS Organizations id: o- and 10 to 32 lowercase letters or digits',
-        'accounts[1].spokeRole.name: "has spaces" is not valid; expected an IAM role name: 1 to 64 letters, digits or + = , . @ _ -',
+        'accounts[1].spoke.parameters.ExternalId: expected text; got number 42',
       ]);
     });
   });

@@ -54,10 +54,10 @@ export async function stopResilienceRig({ world, stack, bus }: Partial<Resilienc
  * derives from the timeout; timeScale shortens only retry waits, so a crashed registration's record
  * would otherwise block its retries for serverless.yml's 30 s.
  */
-export function setFunctionTimeout(stack: Stack, functionKey: string, seconds: number): void {
-  for (const deployment of stack.deployments) {
-    const config = deployment.functions.find((fn) => fn.key === functionKey);
-    if (!config) throw new Error(`serverless.yml has no function ${functionKey}`);
+export function setFunctionTimeout(stack: Stack, logicalId: string, seconds: number): void {
+  for (const deployment of stack.landingZone.hubs) {
+    const config = deployment.functions.find((fn) => fn.logicalId === logicalId);
+    if (!config) throw new Error(`The hub template has no function ${logicalId}`);
     const deployed = stack.registry.get(deployment.accountId, deployment.region, config.name);
     if (!deployed) throw new Error(`${config.name} is not deployed in ${deployment.region}`);
     if (stack.runtime.environments(deployed.arn).length > 0) {

@@ -66,7 +66,6 @@ export function writeWorld(functions: readonly WorldFunction[], options: WorldOp
     { accountId: HUB, functions: functionsOf(HUB) },
     ...SPOKES.map((accountId) => ({
       accountId,
-      spokeRole: { name: 'AppFlowConnectorRegistrar' },
       functions: functionsOf(accountId),
     })),
     ...(options.outsiders ?? []).map((accountId) => ({

@@ -1,0 +1,185 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
+import lockfile from 'proper-lockfile';
+import type { Template } from './cloudformation.js';
+
+/**
+ * The hub as `npm run package` (`serverless package`) writes it: the CloudFormation template and
+ * the function zips, the zips unpacked so the local runtime can load the very code that would ship.
+ */
+export interface PackagedHub {
+  /** The folder holding the template, the zips and code/<zip name>/ with each unpacked. */
+  directory: string;
+  template: Template;
+  /** Hash of the inputs the package was made from (its cache key). */
+  hash: string;
+  /** True when this call ran `serverless package`; false when the cache answered. */
+  packaged: boolean;
+}
+
+export interface PackageOptions {
+  /** The project folder (serverless.yml's). */
+  root: string;
+  /** `--stage`; default dev. */
+  stage?: string;
+  /** `--param`s, as the README tells users to pass them. */
+  params?: Record<string, string>;
+  /** Where packages are cached; default <root>/.build/hub. */
+  cacheDir?: string;
+}
+
+export const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
+const KEPT_PACKAGES = 6;
+
+/** What `serverless package` reads: a change to any of them makes a new package. */
+const INPUTS = [
+  'serverless.yml',
+  'resources',
+  'statemachine',
+  'events/rules',
+  'functions',
+  'scripts/esbuild-options.cjs',
+  'scripts/package.mjs',
+  'package-lock.json',
+];
+
+/**
+ * The packaged hub for these options, from the cache when its inputs have not changed since, else
+ * packaged now (about as long as `npm run package`). One package runs at a time across processes
+ * (serverless-esbuild works in one folder of the project), and a package is published to the cache
+ * by a rename, so a reader never sees half of one.
+ *
+ * @example
+ * const hub = await packageHub({ root, params: { organizationId: 'o-a1b2c3d4e5' } });
+ * hub.template.Resources.HubEventBus;
+ */
+export async function packageHub(options: PackageOptions): Promise<PackagedHub> {
+  const stage = options.stage ?? 'dev';
+  const params = Object.entries(options.params ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const cacheDir = options.cacheDir ?? join(options.root, '.build', 'hub');
+  const hash = inputHash(options.root, [stage, ...params.map(([name, value]) => `${name}=${value}`)]);
+  const directory = join(cacheDir, hash);
+  if (existsSync(join(directory, TEMPLATE_FILE))) return read(directory, hash, false);
+
+  mkdirSync(cacheDir, { recursive: true });
+  const release = await lockfile.lock(cacheDir, {
+    lockfilePath: join(cacheDir, '.lock'),
+    stale: 60_000,
+    retries: { retries: 600, minTimeout: 100, maxTimeout: 500 },
+  });
+  try {
+    // Another process may have packaged the same inputs while this one waited.
+    if (existsSync(join(directory, TEMPLATE_FILE))) return read(directory, hash, false);
+    const staging = `${directory}.staging`;
+    rmSync(staging, { recursive: true, force: true });
+    try {
+      await runPackage(options.root, staging, stage, params);
+      unpackZips(staging);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
+    renameSync(staging, directory);
+    pruneOthers(cacheDir, hash);
+    return read(directory, hash, true);
+  } finally {
+    await release();
+  }
+}
+
+function read(directory: string, hash: string, packaged: boolean): PackagedHub {
+  const template = JSON.parse(readFileSync(join(directory, TEMPLATE_FILE), 'utf8')) as Template;
+  return { directory, template, hash, packaged };
+}
+
+async function runPackage(
+  root: string,
+  outputDir: string,
+  stage: string,
+  params: [string, string][],
+): Promise<void> {
+  const args = [
+    join(root, 'scripts', 'package.mjs'),
+    '--quiet',
+    '--stage',
+    stage,
+    '--package',
+    outputDir,
+    ...params.map(([name, value]) => `--param=${name}=${value}`),
+  ];
+  try {
+    await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
+    const detail = `${stdout}${stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`serverless package failed; run \`npm run package\` to see why.\n${detail}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Unpacks every zip of the package into code/<zip file name>/, as Lambda unpacks it into /var/task. */
+function unpackZips(directory: string): void {
+  for (const file of readdirSync(directory).filter((name) => name.endsWith('.zip'))) {
+    const target = join(directory, 'code', file);
+    for (const [path, bytes] of Object.entries(unzipSync(readFileSync(join(directory, file))))) {
+      if (path.endsWith('/')) continue;
+      const destination = join(target, path);
+      if (relative(target, destination).startsWith('..')) {
+        throw new Error(`${file} holds an entry outside its folder: ${path}`);
+      }
+      mkdirSync(dirname(destination), { recursive: true });
+      writeFileSync(destination, bytes);
+    }
+  }
+}
+
+/**
+ * Keeps the newest few packages: each holds a megabyte or two, and a running stack (of a test with
+ * other params, say) loads its functions' code from its own package.
+ */
+function pruneOthers(cacheDir: string, keep: string): void {
+  const packages = readdirSync(cacheDir)
+    .filter((name) => name !== keep && /^[0-9a-f]{16}$/.test(name))
+    .map((name) => ({ name, modified: statSync(join(cacheDir, name)).mtimeMs }))
+    .sort((a, b) => b.modified - a.modified);
+  for (const { name } of packages.slice(KEPT_PACKAGES - 1)) {
+    rmSync(join(cacheDir, name), { recursive: true, force: true });
+  }
+}
+
+/** A hash of every input file's path and bytes, and of the arguments. */
+function inputHash(root: string, args: string[]): string {
+  const hash = createHash('sha256');
+  for (const arg of args) hash.update(`${arg}\0`);
+  const visit = (path: string): void => {
+    const full = join(root, path);
+    if (!existsSync(full)) return;
+    const entries = readdirSync(full, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) visit(child);
+      else hash.update(`${child}\0`).update(readFileSync(join(root, child)));
+    }
+  };
+  for (const input of INPUTS) {
+    const full = join(root, input);
+    if (!existsSync(full)) continue;
+    if (statSync(full).isDirectory()) visit(input);
+    else hash.update(`${input}\0`).update(readFileSync(full));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
