@@ -1,16 +1,9 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  clearTable,
-  createIdempotencyTable,
-  type RunningDynalite,
-  scanItems,
-  startDynalite,
-} from './dynalite.js';
+import { describe, expect, it, vi } from 'vitest';
+import { scanItems, useIdempotencyTable } from './dynalite.js';
 import { lambdaContext } from './helpers.js';
 
 /*
@@ -23,27 +16,7 @@ import { lambdaContext } from './helpers.js';
  */
 
 const TABLE = 'bug-5675';
-let db: RunningDynalite;
-let dynamodb: DynamoDBClient;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  dynamodb = new DynamoDBClient({
-    endpoint: db.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'local' },
-  });
-  await createIdempotencyTable(dynamodb, TABLE);
-});
-
-afterEach(async () => {
-  await clearTable(dynamodb, TABLE);
-});
-
-afterAll(async () => {
-  dynamodb.destroy();
-  await db.close();
-});
+const table = useIdempotencyTable(TABLE);
 
 type Call = (event: { id: string }) => Promise<string>;
 
@@ -63,12 +36,12 @@ async function duplicateWhileRunning(make: (work: () => Promise<string>) => Call
   const event = { id: 'same-key' };
 
   const running = call(event);
-  await vi.waitFor(async () => expect(await scanItems(dynamodb, TABLE)).toHaveLength(1));
+  await vi.waitFor(async () => expect(await scanItems(table.client(), TABLE)).toHaveLength(1));
   const duplicate = await call(event).then(
     () => undefined,
     (error: Error) => error,
   );
-  const records = await scanItems(dynamodb, TABLE);
+  const records = await scanItems(table.client(), TABLE);
   release();
   await running;
   return { duplicate, records };
@@ -78,7 +51,7 @@ function options() {
   const config = new IdempotencyConfig({});
   config.registerLambdaContext(lambdaContext());
   return {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: dynamodb }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: table.client() }),
     config,
   };
 }

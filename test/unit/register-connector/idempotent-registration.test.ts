@@ -1,51 +1,27 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIdempotencyConfig } from '../../../functions/register-connector/idempotency.js';
 import {
   createIdempotentRegistration,
   type IdempotentRegistration,
 } from '../../../functions/register-connector/idempotent-registration.js';
 import { outputFor } from '../../../functions/register-connector/output.js';
-import {
-  clearTable,
-  createIdempotencyTable,
-  type RunningDynalite,
-  scanItems,
-  startDynalite,
-} from './dynalite.js';
+import { scanItems, useIdempotencyTable } from './dynalite.js';
 import { lambdaContext, registerInput } from './helpers.js';
 
 const TABLE = 'registrar-idempotency';
-let db: RunningDynalite;
-let dynamodb: DynamoDBClient;
+const table = useIdempotencyTable(TABLE);
 
-beforeAll(async () => {
-  db = await startDynalite();
-  dynamodb = new DynamoDBClient({
-    endpoint: db.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'local' },
-  });
-  await createIdempotencyTable(dynamodb, TABLE);
-});
-
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await clearTable(dynamodb, TABLE);
-});
-
-afterAll(async () => {
-  dynamodb.destroy();
-  await db.close();
 });
 
 /** The register handler's idempotency over the test table, with the Lambda context registered. */
 function idempotentRegistration(tableName = TABLE, remainingMs = 60_000): IdempotentRegistration {
   const config = createIdempotencyConfig(new Logger({ logLevel: 'SILENT' }));
   config.registerLambdaContext(lambdaContext(remainingMs));
-  const store = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb });
+  const store = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: table.client() });
   return createIdempotentRegistration(store, config);
 }
 
@@ -70,7 +46,9 @@ describe('createIdempotentRegistration', () => {
       expect(first).toEqual(registered);
       expect(later).toEqual(registered);
       expect(registerNow).toHaveBeenCalledTimes(1);
-      expect(await scanItems(dynamodb, TABLE)).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+      expect(await scanItems(table.client(), TABLE)).toEqual([
+        expect.objectContaining({ status: 'COMPLETED' }),
+      ]);
     });
 
     it("holds its lock for the invocation's remaining time, from the Lambda context on the config", async () => {
@@ -79,7 +57,7 @@ describe('createIdempotentRegistration', () => {
       const before = Date.now();
 
       await registerOnce(registerInput(), async () => {
-        locks = await scanItems(dynamodb, TABLE);
+        locks = await scanItems(table.client(), TABLE);
         return registered;
       });
 
@@ -98,7 +76,7 @@ describe('createIdempotentRegistration', () => {
         }),
       ).rejects.toThrow('AppFlow failed');
 
-      expect(await scanItems(dynamodb, TABLE)).toEqual([]);
+      expect(await scanItems(table.client(), TABLE)).toEqual([]);
     });
   });
 
@@ -106,13 +84,13 @@ describe('createIdempotentRegistration', () => {
     it('replaces the stored output and renews its 8 hours, from a store no registration used yet', async () => {
       const { registerOnce } = idempotentRegistration();
       await registerOnce(registerInput(), async () => registered);
-      const [stored] = await scanItems(dynamodb, TABLE);
+      const [stored] = await scanItems(table.client(), TABLE);
       vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3600_000 });
       const reregistered = { ...registered, action: 'unchanged' as const };
 
       await idempotentRegistration().storeOutput(registerInput(), reregistered);
 
-      const [renewed] = await scanItems(dynamodb, TABLE);
+      const [renewed] = await scanItems(table.client(), TABLE);
       expect(renewed).toMatchObject({ id: stored?.id, status: 'COMPLETED' });
       expect(Number(renewed?.expiration)).toBeGreaterThanOrEqual(Number(stored?.expiration) + 3600);
       const replayed = await registerOnce(registerInput(), async () => registered);
