@@ -1,5 +1,4 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
@@ -11,17 +10,14 @@ import { logger } from '../shared/logger.js';
 import type { RegisterOutput } from '../shared/types.js';
 import { loadRegisterConfig } from './config.js';
 import { createIdempotencyConfig } from './idempotency.js';
-import { deleteOnlyOwnRecord } from './idempotency-guard.js';
-import { parseRegisterInput } from './input.js';
-import { appendEventLogKeys, validateEvent } from './middleware.js';
+import { createIdempotentRegistration } from './idempotent-registration.js';
 import { addPacing, createPacer } from './pacer.js';
-import { registerConnector } from './register.js';
-import { registrationHolds } from './registration-holds.js';
-import { recheckReplays } from './replay-check.js';
+import { readRegisterInput } from './read-input.js';
+import { replayOrRegister } from './replay-or-register.js';
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
-const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
 const config = createIdempotencyConfig(logger);
+const idempotent = createIdempotentRegistration(new DynamoDBPersistenceLayer({ tableName }), config);
 
 const hub = loadHubConfig();
 const { appflowRequestsPerSecond, pacerMaxWaitMs } = loadRegisterConfig();
@@ -43,30 +39,13 @@ const clientsFor = createClientFactory({
   },
 });
 
-const registerTask = async (event: unknown): Promise<RegisterOutput> => {
-  const input = parseRegisterInput(event);
-  return registerConnector(input, clientsFor(input).appflow);
+const registerTask = async (event: unknown, context: Context): Promise<RegisterOutput> => {
+  const input = readRegisterInput(event, logger);
+  config.registerLambdaContext(context);
+  return replayOrRegister(input, { ...idempotent, appflow: clientsFor(input).appflow });
 };
 
-const replayHolds = async (event: unknown): Promise<boolean> => {
-  const input = parseRegisterInput(event);
-  return registrationHolds(input, clientsFor(input).appflow);
-};
-
-/**
- * The RegisterConnector task. Middleware order matters: the logger first (context, and clearing
- * keys afterwards), then the log keys, then validation, so bad input fails with its own error
- * before the idempotency middleware hashes it, and idempotency last, around the work only; a stored
- * result is replayed only while AppFlow still holds it (replay-check.ts).
- */
-export const handler = middy<unknown, RegisterOutput, Error, Context>(registerTask)
-  .use(injectLambdaContext(logger, { clearState: true }))
-  .use(appendEventLogKeys(logger))
-  .use(validateEvent(parseRegisterInput, logger))
-  .use(
-    recheckReplays(
-      deleteOnlyOwnRecord(makeHandlerIdempotent({ persistenceStore, config })),
-      replayHolds,
-      logger,
-    ),
-  );
+/** The RegisterConnector task: the logger's context and keys around one plain function. */
+export const handler = middy<unknown, RegisterOutput, Error, Context>(registerTask).use(
+  injectLambdaContext(logger, { clearState: true }),
+);

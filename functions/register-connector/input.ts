@@ -76,13 +76,6 @@ export function parseRegisterInput(event: unknown): RegisterInput {
     );
   }
 
-  const reregister = fields.reregister;
-  if (reregister !== undefined && reregister !== true) {
-    throw new InvalidInputError(
-      `reregister is set by the register handler only, to true; got ${kindOf(reregister)}. ${FIX_HINT}`,
-    );
-  }
-
   return {
     executionArn,
     accountId,
@@ -92,7 +85,6 @@ export function parseRegisterInput(event: unknown): RegisterInput {
     lambdaArn,
     codeSha256,
     lastModified,
-    ...(reregister ? { reregister } : {}),
   };
 }
 

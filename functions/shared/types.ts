@@ -72,9 +72,9 @@ export interface RegisterInput {
   codeSha256: string;
   lastModified: string;
   /**
-   * Set by the register handler itself (register-connector/replay-check.ts), never by the state
-   * machine: a stored result claimed a registration AppFlow no longer holds, so this run registers
-   * again, with a clientToken of its own.
+   * Set by the register handler itself (register-connector/replay-or-register.ts), never read from
+   * the task input: a stored result claimed a registration AppFlow no longer holds, so this run
+   * registers again, with a clientToken of its own.
    */
   reregister?: true;
 }

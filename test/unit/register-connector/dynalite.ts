@@ -1,12 +1,8 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 // dynalite ships no types; this is the part of its API the suite uses.
 type DynaliteFactory = (options: {
@@ -65,4 +61,37 @@ export async function clearTable(client: DynamoDBClient, tableName: string): Pro
   for (const item of Items) {
     if (item.id) await client.send(new DeleteItemCommand({ TableName: tableName, Key: { id: item.id } }));
   }
+}
+
+/**
+ * Gives the calling test file a dynalite of its own holding one idempotency table: started before
+ * its first test, emptied after each, closed after the last. Call it at the top of the file.
+ *
+ * @example const table = useIdempotencyTable('registrar-idempotency'); … scanItems(table.client(), …)
+ */
+export function useIdempotencyTable(tableName: string): { client: () => DynamoDBClient } {
+  let db: RunningDynalite | undefined;
+  let dynamodb: DynamoDBClient | undefined;
+  beforeAll(async () => {
+    db = await startDynalite();
+    dynamodb = new DynamoDBClient({
+      endpoint: db.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'local' },
+    });
+    await createIdempotencyTable(dynamodb, tableName);
+  });
+  afterEach(async () => {
+    if (dynamodb) await clearTable(dynamodb, tableName);
+  });
+  afterAll(async () => {
+    dynamodb?.destroy();
+    await db?.close();
+  });
+  return {
+    client: () => {
+      if (!dynamodb) throw new Error('useIdempotencyTable: the table is ready only inside tests');
+      return dynamodb;
+    },
+  };
 }

@@ -41,6 +41,7 @@ afterEach(async () => {
   appflowMock.reset();
   logger.setLogLevel('SILENT');
   vi.restoreAllMocks();
+  vi.useRealTimers();
   await clearTable(dynamodb, TABLE);
 });
 
@@ -111,6 +112,22 @@ describe('register-connector handler', () => {
       const [record] = await scanItems(dynamodb, TABLE);
       expect(Number(record?.expiration)).toBeGreaterThanOrEqual(Math.floor(before + 8 * 3600));
       expect(Number(record?.expiration)).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000 + 8 * 3600));
+    });
+
+    it("locks the registration for the invocation's remaining time only, so a crashed call's lock expires", async () => {
+      let locks: Record<string, unknown>[] = [];
+      appflowMock.on(RegisterConnectorCommand).callsFake(async () => {
+        locks = await scanItems(dynamodb, TABLE);
+        return registered;
+      });
+      const before = Date.now();
+
+      await handler(registerInput(), lambdaContext(30_000));
+
+      expect(locks).toEqual([expect.objectContaining({ status: 'INPROGRESS' })]);
+      const lockedUntil = Number(locks[0]?.in_progress_expiration);
+      expect(lockedUntil).toBeGreaterThanOrEqual(before + 30_000);
+      expect(lockedUntil).toBeLessThanOrEqual(Date.now() + 30_000);
     });
 
     it('collapses another signal of the same deploy into the first registration and logs the replay', async () => {
@@ -275,10 +292,12 @@ describe('register-connector handler', () => {
       expect(error.name).toBe('ThrottlingException');
       expect(await scanItems(dynamodb, TABLE)).toEqual([stored]);
 
+      // An hour later, so the renewed record's 8 hours end after the stale one's.
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3600_000 });
       await handler(event, lambdaContext());
       const [renewed] = await scanItems(dynamodb, TABLE);
       expect(renewed).toMatchObject({ status: 'COMPLETED' });
-      expect(Number(renewed?.expiration)).toBeGreaterThanOrEqual(Number(stored?.expiration));
+      expect(Number(renewed?.expiration)).toBeGreaterThanOrEqual(Number(stored?.expiration) + 3600);
       const tokens = appflowMock
         .commandCalls(RegisterConnectorCommand)
         .map((call) => call.args[0].input.clientToken);

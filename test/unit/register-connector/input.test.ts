@@ -36,15 +36,9 @@ describe('parseRegisterInput', () => {
       expect(event).toEqual(before);
     });
 
-    it('keeps reregister (set by the replay check) only when true', () => {
-      expect(parseRegisterInput({ ...registerInput(), reregister: true }).reregister).toBe(true);
-      expect(parseRegisterInput(registerInput())).not.toHaveProperty('reregister');
-      expect(() => parseRegisterInput({ ...registerInput(), reregister: 'yes' })).toThrow(
-        expect.objectContaining({
-          name: 'InvalidInputError',
-          message: expect.stringContaining('reregister'),
-        }),
-      );
+    it('drops a reregister field: only the handler decides to register again', () => {
+      expect(parseRegisterInput({ ...registerInput(), reregister: true })).not.toHaveProperty('reregister');
+      expect(parseRegisterInput({ ...registerInput(), reregister: 'yes' })).toEqual(registerInput());
     });
 
     it('accepts a null description', () => {
