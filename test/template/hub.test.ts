@@ -440,6 +440,49 @@ describe('hub template (serverless package)', () => {
     });
   });
 
+  describe('stack deletion', () => {
+    const policiesOf = (logicalId: string) => {
+      const { DeletionPolicy, UpdateReplacePolicy } = template.Resources[logicalId] ?? {};
+      return { DeletionPolicy, UpdateReplacePolicy };
+    };
+
+    it('keeps the dead-letter queue, unless the stack that created it rolls back', () => {
+      expect(policiesOf('DeploySignalDeadLetterQueue')).toEqual({
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+
+    it('deletes the idempotency table and the log groups, on purpose', () => {
+      const deleted = [
+        'IdempotencyTable',
+        'VerifyFunctionLogGroup',
+        'RegisterConnectorLogGroup',
+        'RegisterConnectorStateMachineLogGroup',
+      ];
+
+      for (const logicalId of deleted) {
+        expect(policiesOf(logicalId), logicalId).toEqual({
+          DeletionPolicy: 'Delete',
+          UpdateReplacePolicy: 'Delete',
+        });
+      }
+    });
+
+    it('says what happens to every queue, table and log group', () => {
+      const holdingData = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup'].flatMap((type) =>
+        resourcesOfType(template, type).map(([id]) => id),
+      );
+
+      expect(holdingData.length).toBeGreaterThanOrEqual(5);
+      for (const logicalId of holdingData) {
+        const policies = policiesOf(logicalId);
+        expect(policies.DeletionPolicy, logicalId).toBeDefined();
+        expect(policies.UpdateReplacePolicy, logicalId).toBeDefined();
+      }
+    });
+  });
+
   describe('outputs', () => {
     it('exports what operators and the spoke template need', () => {
       const outputs = template.Outputs ?? {};
