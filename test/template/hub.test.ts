@@ -41,36 +41,22 @@ const statementGranting = (role: Resource, action: string): Statement | undefine
   statementsOf(role).find((statement) => actionsOf(statement).includes(action));
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
-/**
- * `stepFunctions.validate: true` runs asl-validator 3.16, which writes the machine's query language
- * (JSONPath unless the ASL says otherwise) into every state that has none, in place, before the
- * plugin serializes the definition. That is the only change it makes, and it means the same thing.
- */
-function withStateQueryLanguage(definition: unknown, language = 'JSONPath'): unknown {
-  if (Array.isArray(definition)) return definition.map((item) => withStateQueryLanguage(item, language));
-  if (typeof definition !== 'object' || definition === null) return definition;
-  const node = definition as Record<string, unknown>;
-  const inner = typeof node.QueryLanguage === 'string' ? node.QueryLanguage : language;
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => {
-      if (key !== 'States' || typeof value !== 'object' || value === null) {
-        return [key, withStateQueryLanguage(value, inner)];
-      }
-      const states = Object.entries(value as Record<string, Record<string, unknown>>).map(([name, state]) => [
-        name,
-        withStateQueryLanguage({ QueryLanguage: inner, ...state }, inner),
-      ]);
-      return [key, Object.fromEntries(states)];
-    }),
-  );
-}
-
 describe('hub template (serverless package)', () => {
   describe('service configuration', () => {
     it('rejects invalid configuration (configValidationMode: error)', () => {
       const config = parseCfnYaml(readFileSync(`${ROOT}serverless.yml`, 'utf8')) as Record<string, unknown>;
 
       expect(config.configValidationMode).toBe('error');
+    });
+
+    it('validates the ASL with the local plugin, which leaves the definition as written', () => {
+      const config = parseCfnYaml(readFileSync(`${ROOT}serverless.yml`, 'utf8')) as {
+        plugins: string[];
+        stepFunctions: { validate: boolean };
+      };
+
+      expect(config.plugins).toContain('./scripts/serverless-validate-asl.cjs');
+      expect(config.stepFunctions.validate).toBe(false);
     });
 
     it('runs both functions on nodejs22.x, arm64', () => {
@@ -151,12 +137,11 @@ describe('hub template (serverless package)', () => {
         );
 
       expect(typeof DefinitionString).toBe('string');
-      expect(JSON.parse(DefinitionString)).toEqual(withStateQueryLanguage(JSON.parse(ASL_TEXT)));
+      // Nothing added on the way (asl-validator would add QueryLanguage to every state).
+      expect(JSON.parse(DefinitionString)).toStrictEqual(JSON.parse(ASL_TEXT));
       expect(Object.keys(DefinitionSubstitutions).sort()).toEqual([...placeholders].sort());
       expect(substitute(DefinitionString)).not.toMatch(/\$\{/);
-      expect(JSON.parse(substitute(DefinitionString))).toEqual(
-        withStateQueryLanguage(JSON.parse(substitute(ASL_TEXT))),
-      );
+      expect(JSON.parse(substitute(DefinitionString))).toStrictEqual(JSON.parse(substitute(ASL_TEXT)));
     });
 
     it('points every substitution at a resource of this template', () => {
@@ -452,6 +437,49 @@ describe('hub template (serverless package)', () => {
         ComparisonOperator: 'GreaterThanThreshold',
         AlarmActions: [{ Ref: 'AlertTopic' }],
       });
+    });
+  });
+
+  describe('stack deletion', () => {
+    const policiesOf = (logicalId: string) => {
+      const { DeletionPolicy, UpdateReplacePolicy } = template.Resources[logicalId] ?? {};
+      return { DeletionPolicy, UpdateReplacePolicy };
+    };
+
+    it('keeps the dead-letter queue, unless the stack that created it rolls back', () => {
+      expect(policiesOf('DeploySignalDeadLetterQueue')).toEqual({
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+
+    it('deletes the idempotency table and the log groups, on purpose', () => {
+      const deleted = [
+        'IdempotencyTable',
+        'VerifyFunctionLogGroup',
+        'RegisterConnectorLogGroup',
+        'RegisterConnectorStateMachineLogGroup',
+      ];
+
+      for (const logicalId of deleted) {
+        expect(policiesOf(logicalId), logicalId).toEqual({
+          DeletionPolicy: 'Delete',
+          UpdateReplacePolicy: 'Delete',
+        });
+      }
+    });
+
+    it('says what happens to every queue, table and log group', () => {
+      const holdingData = ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup'].flatMap((type) =>
+        resourcesOfType(template, type).map(([id]) => id),
+      );
+
+      expect(holdingData.length).toBeGreaterThanOrEqual(5);
+      for (const logicalId of holdingData) {
+        const policies = policiesOf(logicalId);
+        expect(policies.DeletionPolicy, logicalId).toBeDefined();
+        expect(policies.UpdateReplacePolicy, logicalId).toBeDefined();
+      }
     });
   });
 

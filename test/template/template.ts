@@ -12,6 +12,8 @@ export interface Template {
 export interface Resource {
   Type: string;
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
   // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties differ per resource type.
   Properties: Record<string, any>;
 }
