@@ -97,7 +97,7 @@ describe('AppFlow RegisterConnector', () => {
         supportedApiVersions: ['v1'],
         supportedOperators: ['PROJECTION', 'EQUAL_TO'],
         supportedWriteOperations: ['INSERT', 'UPSERT'],
-        supportedTriggerTypes: ['ONDEMAND', 'SCHEDULED'],
+        supportedTriggerTypes: ['OnDemand', 'Scheduled'],
         supportedSchedulingFrequencies: ['DAILY'],
         logoURL: 'https://example.com/logo.png',
         registeredBy: `arn:aws:iam::${HUB}:root`,
