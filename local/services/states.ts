@@ -1,6 +1,5 @@
 import './states/polyfill.js';
 import { randomUUID } from 'node:crypto';
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { DeployedStateMachine, Deployment } from '../deploy/serverless.js';
 import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
@@ -14,6 +13,7 @@ import {
   type PreparedMachine,
 } from './states/execution.js';
 import type { HistoryEvent } from './states/history.js';
+import { StateMachine } from './states/interpreter.js';
 
 export type { ExecutionRecord, ExecutionStatus } from './states/execution.js';
 export type { HistoryEvent } from './states/history.js';
