@@ -12,7 +12,14 @@ import {
   type RegistrationEvent,
   type Where,
 } from './appflow/operations.js';
-import { readDescribe, readList, readRegister, readUnregister, readUpdate } from './appflow/requests.js';
+import {
+  readDescribe,
+  readDescribeConnectors,
+  readList,
+  readRegister,
+  readUnregister,
+  readUpdate,
+} from './appflow/requests.js';
 import { seededConfiguration } from './appflow/shapes.js';
 import { ConnectorStore, type Registration, type StoreSnapshot } from './appflow/store.js';
 
@@ -68,6 +75,7 @@ const ROUTES: Record<string, keyof ReturnType<typeof createOperations>> = {
   'POST /unregister-connector': 'UnregisterConnector',
   'POST /describe-connector': 'DescribeConnector',
   'POST /list-connectors': 'ListConnectors',
+  'POST /describe-connectors': 'DescribeConnectors',
 };
 
 const ONE_DAY_MS = 24 * 60 * 60 * 1000;
@@ -114,6 +122,8 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
         return operations.DescribeConnector(readDescribe(body), where);
       case 'ListConnectors':
         return operations.ListConnectors(readList(body), where);
+      case 'DescribeConnectors':
+        return operations.DescribeConnectors(readDescribeConnectors(body), where);
     }
   };
 

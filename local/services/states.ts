@@ -1,6 +1,5 @@
 import './states/polyfill.js';
 import { randomUUID } from 'node:crypto';
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { DeployedStack } from '../deploy/deploy.js';
 import type { DeployedStateMachine } from '../deploy/resources.js';
 import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
@@ -15,6 +14,7 @@ import {
   type PreparedMachine,
 } from './states/execution.js';
 import type { HistoryEvent } from './states/history.js';
+import { StateMachine } from './states/interpreter.js';
 
 export type { ExecutionRecord, ExecutionStatus } from './states/execution.js';
 export type { HistoryEvent } from './states/history.js';

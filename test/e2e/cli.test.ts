@@ -199,7 +199,7 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
         if (process.env.REGISTRAR_REQUIRE_AWS_CLI === '1')
           throw new Error(`REGISTRAR_REQUIRE_AWS_CLI=1, but ${why}.`);
         console.warn(`Skipped: ${why}.`);
-        context.skip(why);
+        return context.skip(why);
       }
       // The endpoint goes on the command line too: the CLI before 2.13 ignores AWS_ENDPOINT_URL (serve says so).
       const call = (args: string[]) =>

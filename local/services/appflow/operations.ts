@@ -2,9 +2,16 @@ import { AwsServiceError } from '../../http/errors.js';
 import type { Caller, DeployedFunction, FunctionRegistry, FunctionRuntime } from '../../types.js';
 import { type ConnectorConfiguration, describeConnector } from './connector.js';
 import { allowsServiceInvoke } from './policy.js';
-import type { DescribeInput, ListInput, RegisterInput, UnregisterInput, UpdateInput } from './requests.js';
+import type {
+  DescribeConnectorsInput,
+  DescribeInput,
+  ListInput,
+  RegisterInput,
+  UnregisterInput,
+  UpdateInput,
+} from './requests.js';
 import { connectorConfiguration, connectorDetail } from './shapes.js';
-import type { ConnectorStore } from './store.js';
+import type { ConnectorStore, Registration } from './store.js';
 
 /**
  * The connector operations of AppFlow, in one account and Region (the caller's account, the
@@ -243,21 +250,53 @@ export function createOperations(deps: OperationDeps) {
     },
 
     ListConnectors: async (input: ListInput, where: Where): Promise<Outcome> => {
-      const all = deps.store.list(where.accountId, where.region);
-      const after = input.nextToken === undefined ? undefined : readNextToken(input.nextToken, where);
-      const start = after === undefined ? 0 : all.findIndex((registration) => registration.label > after);
-      const page = start < 0 ? [] : all.slice(start, start + input.maxResults);
-      const last = page.at(-1);
-      const more = last !== undefined && all.some((registration) => registration.label > last.label);
+      const { items, nextToken } = pageOf(deps.store.list(where.accountId, where.region), input, where);
+      return {
+        answer: { connectors: items.map(connectorDetail), ...(nextToken ? { nextToken } : {}) },
+        changed: false,
+      };
+    },
+
+    /**
+     * The custom connectors of the account and Region, a page at a time, as ConnectorDetail items.
+     * AWS documents `connectorConfigurations` as a map by connector type of the connectors AppFlow
+     * vends, which a type's many registered custom connectors cannot share a key of: they are in
+     * `connectors` (inferred), and the emulation vends no connectors of its own, so the map is empty.
+     */
+    DescribeConnectors: async (input: DescribeConnectorsInput, where: Where): Promise<Outcome> => {
+      const vended = input.connectorTypes.filter((type) => type !== 'CustomConnector');
+      if (vended.length > 0) {
+        throw new AwsServiceError(
+          400,
+          'ValidationException',
+          `The local AppFlow emulation describes custom connectors only; got connectorTypes ${vended.join(', ')}. Use CustomConnector, or no connectorTypes.`,
+        );
+      }
+      const { items, nextToken } = pageOf(deps.store.list(where.accountId, where.region), input, where);
       return {
         answer: {
-          connectors: page.map(connectorDetail),
-          ...(more && last ? { nextToken: writeNextToken(last.label, where) } : {}),
+          connectorConfigurations: {},
+          connectors: items.map(connectorDetail),
+          ...(nextToken ? { nextToken } : {}),
         },
         changed: false,
       };
     },
   };
+}
+
+/** One page of registrations sorted by label, and the token of the next page when there is one. */
+function pageOf(
+  all: Registration[],
+  input: ListInput,
+  where: Where,
+): { items: Registration[]; nextToken?: string } {
+  const after = input.nextToken === undefined ? undefined : readNextToken(input.nextToken, where);
+  const start = after === undefined ? 0 : all.findIndex((registration) => registration.label > after);
+  const items = start < 0 ? [] : all.slice(start, start + input.maxResults);
+  const last = items.at(-1);
+  const more = last !== undefined && all.some((registration) => registration.label > last.label);
+  return more && last ? { items, nextToken: writeNextToken(last.label, where) } : { items };
 }
 
 /** arn:aws:appflow:<region>:<account>:connector/<label>, the resource type IAM documents for connectors. */
@@ -324,6 +363,6 @@ function readNextToken(token: string, where: Where): string {
   throw new AwsServiceError(
     400,
     'ValidationException',
-    'Invalid nextToken. Pass the nextToken of the previous ListConnectors answer unchanged, or omit it to start over.',
+    'Invalid nextToken. Pass the nextToken of the previous answer unchanged, or omit it to start over.',
   );
 }

@@ -44,6 +44,14 @@ export interface ListInput {
   nextToken?: string;
 }
 
+export interface DescribeConnectorsInput extends ListInput {
+  /** Empty: every type. */
+  connectorTypes: string[];
+}
+
+const CONNECTOR_TYPES: readonly string[] = Object.values(ConnectorType);
+const MAX_CONNECTOR_TYPES = 100;
+
 export function readRegister(body: Record<string, unknown>): RegisterInput {
   const check = new ConstraintCheck();
   const connectorLabel = optionalString(body, 'connectorLabel');
@@ -98,6 +106,39 @@ export function readDescribe(body: Record<string, unknown>): DescribeInput {
 
 export function readList(body: Record<string, unknown>): ListInput {
   const check = new ConstraintCheck();
+  const page = pageOf(body, check);
+  check.throwIfAny('ValidationException');
+  return page;
+}
+
+export function readDescribeConnectors(body: Record<string, unknown>): DescribeConnectorsInput {
+  const check = new ConstraintCheck();
+  const connectorTypes = body.connectorTypes ?? [];
+  if (!Array.isArray(connectorTypes) || connectorTypes.some((type) => typeof type !== 'string')) {
+    throw wrongType('connectorTypes', 'a list of strings');
+  }
+  const shown = `[${connectorTypes.join(', ')}]`;
+  if (connectorTypes.length > MAX_CONNECTOR_TYPES) {
+    check.violation(
+      shown,
+      'connectorTypes',
+      `Member must have length less than or equal to ${MAX_CONNECTOR_TYPES}`,
+    );
+  }
+  if (connectorTypes.some((type) => !CONNECTOR_TYPES.includes(type))) {
+    check.violation(
+      shown,
+      'connectorTypes',
+      `Member must satisfy constraint: [Member must satisfy enum value set: [${CONNECTOR_TYPES.join(', ')}]]`,
+    );
+  }
+  const page = pageOf(body, check);
+  check.throwIfAny('ValidationException');
+  return { ...page, connectorTypes };
+}
+
+/** maxResults (1–100, default 20) and nextToken, as ListConnectors and DescribeConnectors take them. */
+function pageOf(body: Record<string, unknown>, check: ConstraintCheck): ListInput {
   const maxResults = body.maxResults;
   if (maxResults !== undefined && (typeof maxResults !== 'number' || !Number.isInteger(maxResults))) {
     throw wrongType('maxResults', 'an integer');
@@ -105,7 +146,6 @@ export function readList(body: Record<string, unknown>): ListInput {
   const nextToken = optionalString(body, 'nextToken');
   check.range('maxResults', maxResults as number | undefined, 1, 100);
   check.string('nextToken', nextToken, NEXT_TOKEN);
-  check.throwIfAny('ValidationException');
   return withOptional({ maxResults: (maxResults as number | undefined) ?? 20 }, { nextToken });
 }
 

@@ -5,8 +5,8 @@ import type { Registration } from './store.js';
  * The output shapes of DescribeConnector (ConnectorConfiguration) and ListConnectors
  * (ConnectorDetail) built from a registration, with the field names of the AppFlow API, which
  * differ in places from the connector protocol's (connectorRuntimeSetting → connectorRuntimeSettings,
- * operatorsSupported → supportedOperators, required → isRequired…). Timestamps are epoch seconds,
- * as rest-json writes them.
+ * operatorsSupported → supportedOperators, required → isRequired…) and, for trigger types, in values.
+ * Timestamps are epoch seconds, as rest-json writes them.
  */
 
 export function connectorConfiguration(registration: Registration): Record<string, unknown> {
@@ -17,7 +17,7 @@ export function connectorConfiguration(registration: Registration): Record<strin
     supportedSchedulingFrequencies: answer.triggerFrequenciesSupported,
     isPrivateLinkEnabled: false,
     isPrivateLinkEndpointUrlRequired: false,
-    supportedTriggerTypes: answer.supportedTriggerTypes,
+    supportedTriggerTypes: answer.supportedTriggerTypes?.map(triggerType),
     connectorType: 'CustomConnector',
     connectorLabel: registration.label,
     connectorDescription: registration.description,
@@ -72,6 +72,20 @@ export function seededConfiguration(label: string): ConnectorConfiguration {
     },
     supportedApiVersions: ['v1'],
   };
+}
+
+/**
+ * The protocol's trigger types (the custom connector SDKs' TriggerType: SCHEDULED, ONDEMAND) in the
+ * API's TriggerType enum (Scheduled | Event | OnDemand). A value neither knows is passed on as it is.
+ */
+const TRIGGER_TYPES: Record<string, string> = {
+  SCHEDULED: 'Scheduled',
+  ONDEMAND: 'OnDemand',
+  EVENT: 'Event',
+};
+
+function triggerType(value: string): string {
+  return TRIGGER_TYPES[value] ?? value;
 }
 
 function authenticationConfig(

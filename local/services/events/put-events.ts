@@ -3,7 +3,8 @@ import type { PutEventsEntry, PutEventsResultEntry } from './types.js';
 
 /**
  * PutEvents' request checks with EventBridge's answers: the whole call fails (400
- * ValidationException) for more than 10 entries or more than 256 KB; a bad entry fails alone with
+ * ValidationException) for more than 10 entries or more than 256 KB, and (400
+ * SerializationException) for a Time that is not a number; a bad entry fails alone with
  * ErrorCode/ErrorMessage in its result while the others go through.
  */
 
@@ -44,6 +45,7 @@ export function readEntries(value: unknown): PutEventsEntry[] {
     );
   }
   const entries = value as PutEventsEntry[];
+  for (const entry of entries) readTime(entry.Time);
   if (entries.length < 1 || entries.length > MAX_ENTRIES) {
     const bound = entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ENTRIES}`;
     throw new AwsServiceError(
@@ -76,6 +78,13 @@ export function entryProblem(entry: PutEventsEntry): PutEventsResultEntry | unde
   }
   if (detailOf(entry) === undefined)
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  const time = readTime(entry.Time);
+  if (time !== undefined && !(time >= MIN_TIME_SECONDS && time < END_TIME_SECONDS)) {
+    return {
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: `Parameter Time is not valid. Reason: ${time} seconds since the epoch is not a time RFC 3339 can write; use one from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z.`,
+    };
+  }
   if (
     entry.Resources !== undefined &&
     (!Array.isArray(entry.Resources) || entry.Resources.some((r) => typeof r !== 'string'))
@@ -100,12 +109,34 @@ export function detailOf(entry: PutEventsEntry): Record<string, unknown> | undef
   }
 }
 
+/**
+ * The range of an event's Time: the envelope's `time` is RFC 3339, whose years have four digits.
+ * EventBridge documents no bound nor error for a time outside it; failing the entry alone with
+ * InvalidArgument ("A specified parameter is not valid") is inferred from its documented per-entry
+ * errors, as the request itself is well formed.
+ */
+const MIN_TIME_SECONDS = Date.parse('0000-01-01T00:00:00Z') / 1000;
+const END_TIME_SECONDS = Date.parse('+010000-01-01T00:00:00Z') / 1000;
+
+/**
+ * An entry's Time in epoch seconds. On the wire (awsJson 1.1) a timestamp is a JSON number of
+ * seconds; anything else fails the whole request with SerializationException, as Smithy's
+ * malformed-request protocol tests require of a JSON body's default (epoch-seconds) timestamp: a
+ * date string, a number in a string, "Infinity"… In-process callers may pass a Date.
+ */
+function readTime(time: unknown): number | undefined {
+  if (time === undefined || time === null) return undefined;
+  if (time instanceof Date) return time.getTime() / 1000;
+  if (typeof time === 'number' && Number.isFinite(time)) return time;
+  throw new AwsServiceError(
+    400,
+    'SerializationException',
+    `Time must be a timestamp: a JSON number of seconds since the epoch, not ${JSON.stringify(time)}.`,
+  );
+}
+
 /** The envelope's `time`: the entry's Time, else now; RFC 3339 without fractions, as EventBridge writes it. */
 export function eventTime(entry: PutEventsEntry, now: Date): string {
-  let time = now;
-  if (entry.Time instanceof Date) time = entry.Time;
-  else if (typeof entry.Time === 'number') time = new Date(entry.Time * 1000);
-  else if (typeof entry.Time === 'string' && !Number.isNaN(Date.parse(entry.Time)))
-    time = new Date(entry.Time);
-  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const time = readTime(entry.Time);
+  return new Date(time === undefined ? now.getTime() : time * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

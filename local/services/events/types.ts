@@ -7,7 +7,8 @@ export interface PutEventsEntry {
   /** JSON text of an object. */
   Detail?: string;
   Resources?: string[];
-  Time?: number | string | Date;
+  /** Epoch seconds on the wire; a Date from in-process callers. */
+  Time?: number | Date;
   /** Name or ARN; default 'default'. */
   EventBusName?: string;
   TraceHeader?: string;

@@ -1,11 +1,11 @@
 import './polyfill.js';
 import { randomBytes } from 'node:crypto';
-import { ExecutionTimeoutError, type RunOptions, type StateMachine } from 'aws-local-stepfunctions';
 import type { DeployedStateMachine } from '../../deploy/resources.js';
 import type { Caller, FunctionRuntime } from '../../types.js';
 import type { EventPublisher } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
 import { data, ExecutionHistory, type HistoryEvent } from './history.js';
+import { ExecutionTimeoutError, type RunOptions, type StateMachine } from './interpreter.js';
 import { RetryTiming } from './retry-timing.js';
 import { type TaskAttempt, type TaskHandler, type TaskObserver, taskHandler } from './tasks.js';
 

@@ -1,6 +1,8 @@
 /**
  * An execution's history as GetExecutionHistory returns it: events numbered from 1, each pointing at
- * the one before, with the details member AWS names after the event type
+ * the one before, except the first state's entry, which points at 0 like ExecutionStarted (the
+ * sample histories of the Step Functions Developer Guide and histories recorded from AWS: id 2,
+ * previousEventId 0), with the details member AWS names after the event type
  * (TaskStateEntered → stateEnteredEventDetails, LambdaFunctionFailed → lambdaFunctionFailedEventDetails).
  */
 export interface HistoryEvent {
@@ -20,6 +22,10 @@ function detailsMember(type: string): string {
   return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
 }
 
+function firstStateEntered(previous: HistoryEvent, type: string): boolean {
+  return previous.type === 'ExecutionStarted' && type.endsWith('StateEntered');
+}
+
 export class ExecutionHistory {
   readonly events: HistoryEvent[] = [];
 
@@ -32,7 +38,7 @@ export class ExecutionHistory {
       timestamp: this.now(),
       type,
       id: (previous?.id ?? 0) + 1,
-      previousEventId: previous?.id ?? 0,
+      previousEventId: previous === undefined || firstStateEntered(previous, type) ? 0 : previous.id,
       ...(details !== undefined ? { [detailsMember(type)]: details } : {}),
     };
     this.events.push(event);

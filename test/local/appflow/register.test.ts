@@ -97,7 +97,7 @@ describe('AppFlow RegisterConnector', () => {
         supportedApiVersions: ['v1'],
         supportedOperators: ['PROJECTION', 'EQUAL_TO'],
         supportedWriteOperations: ['INSERT', 'UPSERT'],
-        supportedTriggerTypes: ['ONDEMAND', 'SCHEDULED'],
+        supportedTriggerTypes: ['OnDemand', 'Scheduled'],
         supportedSchedulingFrequencies: ['DAILY'],
         logoURL: 'https://example.com/logo.png',
         registeredBy: `arn:aws:iam::${HUB}:root`,
@@ -159,6 +159,38 @@ describe('AppFlow RegisterConnector', () => {
         "1 validation error detected: Value 'bad label' at 'connectorLabel' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9][\\w!@#.-]+",
       );
       expect(error.$metadata?.httpStatusCode).toBe(400);
+    });
+
+    it('refuses a description with a Unicode space: the model pattern means Java whitespace', async () => {
+      const error = await rejectionOf(
+        h
+          .client()
+          .send(
+            new RegisterConnectorCommand(
+              registration('ok-label', 'healthy', { description: 'Contacts\u00a0API' }),
+            ),
+          ),
+      );
+
+      expect(error).toBeInstanceOf(ValidationException);
+      expect(error.message).toBe(
+        "1 validation error detected: Value 'Contacts\u00a0API' at 'description' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\s\\w/!@#+=.-]*",
+      );
+      expect(h.runtime.invocations).toEqual([]);
+    });
+
+    it('accepts tabs and line breaks in a description', async () => {
+      h.deploy(deployed('healthy'), answers.json(CONFIGURATION));
+
+      await h
+        .client()
+        .send(
+          new RegisterConnectorCommand(
+            registration('ok-label', 'healthy', { description: 'Line one\n\tLine two' }),
+          ),
+        );
+
+      expect(h.appflow.connectors()[0]?.description).toBe('Line one\n\tLine two');
     });
 
     it('counts every problem: long label, bad description, missing Lambda config', async () => {

@@ -91,6 +91,66 @@ describe('EventsService', () => {
     });
   });
 
+  describe('Time', () => {
+    const entry = { Source: 'com.example.ci', DetailType: 'Out of time', Detail: '{}' };
+
+    /** PutEvents as a hand-written JSON client sends it: the SDK serializes any Date as a number. */
+    const putRaw = async (time: unknown) => {
+      const response = await fetch(`${harness.server.endpoint}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSEvents.PutEvents',
+          authorization: `AWS4-HMAC-SHA256 Credential=${HUB}/20261127/eu-west-1/events/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: JSON.stringify({ Entries: [{ ...entry, Time: time }] }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+
+    it('refuses a Time that is not a JSON number as a whole, with SerializationException', async () => {
+      for (const time of ['not-a-date', '2026-03-04T05:06:07Z', '1772600767']) {
+        const answer = await putRaw(time);
+        expect(answer, String(time)).toMatchObject({
+          status: 400,
+          body: { __type: 'SerializationException' },
+        });
+      }
+      expect(
+        harness.events
+          .publishedEvents({ busName: 'default' })
+          .some((p) => p.event['detail-type'] === 'Out of time'),
+      ).toBe(false);
+    });
+
+    it('fails an entry whose Time is beyond what RFC 3339 writes, and only that entry', async () => {
+      const result = await harness.client(HUB).send(
+        new PutEventsCommand({
+          Entries: [
+            { ...entry, Time: new Date('+010000-01-01T00:00:00Z') },
+            { ...entry, Time: new Date('9999-12-31T23:59:59Z') },
+          ],
+        }),
+      );
+      expect(result.FailedEntryCount).toBe(1);
+      expect(result.Entries?.[0]).toEqual({
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage:
+          'Parameter Time is not valid. Reason: 253402300800 seconds since the epoch is not a time RFC 3339 can write; use one from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z.',
+      });
+      const kept = harness.events.publishedEvents().find((p) => p.event.id === result.Entries?.[1]?.EventId);
+      expect(kept?.event.time).toBe('9999-12-31T23:59:59Z');
+    });
+
+    it('answers a Time out of every calendar with an entry error, not a server error', async () => {
+      const answer = await putRaw(1e13);
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InvalidArgument' }] },
+      });
+    });
+  });
+
   describe('aws.* sources', () => {
     const entry = {
       Source: 'aws.lambda',

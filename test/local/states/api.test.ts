@@ -161,6 +161,11 @@ describe('StatesService API', () => {
         roleArn: harness.hub.stateMachine.roleArn,
       });
       expect(first.events?.[0]?.timestamp).toBeInstanceOf(Date);
+      expect(first.events?.map((event) => [event.id, event.previousEventId])).toEqual([
+        [1, 0],
+        [2, 0],
+        [3, 2],
+      ]);
       const second = await sfn.send(
         new GetExecutionHistoryCommand({ executionArn, maxResults: 3, nextToken: first.nextToken }),
       );

@@ -66,7 +66,8 @@ describe('StatesService running the real ASL', () => {
       ]);
       record.history.forEach((event, index) => {
         expect(event.id).toBe(index + 1);
-        expect(event.previousEventId).toBe(index);
+        // The first state's entry points at 0, as ExecutionStarted does.
+        expect(event.previousEventId).toBe(index === 1 ? 0 : index);
       });
       expect(JSON.parse(record.output ?? '{}').registration).toEqual(readFixture('registration.json'));
       expect(record).toMatchObject({ transitions: 5, lambdaInvocations: 2, retries: 0 });
