@@ -9,6 +9,7 @@
  */
 import './lib/quiet-sdk.js';
 import { rmSync } from 'node:fs';
+import { REGISTRAR_SOURCE } from '../functions/shared/event-types.js';
 import { deriveRandom } from '../local/random.js';
 import type { ExecutionRecord } from '../local/services/states.js';
 import { type Stack, startStack } from '../local/stack.js';
@@ -232,9 +233,7 @@ async function measure(stack: Stack, counter: DynamoDbCounter, scenario: Scenari
 }
 
 function registrarPublished(stack: Stack): number {
-  return stack.events
-    .publishedEvents()
-    .filter((event) => event.event.source === 'appflow.connector-registrar').length;
+  return stack.events.publishedEvents().filter((event) => event.event.source === REGISTRAR_SOURCE).length;
 }
 
 function costPer1000(m: Measured): {

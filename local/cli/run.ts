@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import { loadSample, type Sample } from '../events/sample.js';
 import type { PublishedEvent } from '../services/events.js';
 import type { Stack } from '../stack.js';
@@ -86,7 +87,7 @@ export async function runSamples(stack: Stack, files: string[]): Promise<RunRepo
   const sentIds = new Set(sent.map(({ delivery }) => delivery.eventId));
   const published = stack.events
     .publishedEvents()
-    .filter(({ event }) => event.source === 'appflow.connector-registrar' && !sentIds.has(event.id));
+    .filter(({ event }) => event.source === REGISTRAR_SOURCE && !sentIds.has(event.id));
   const publishedIds = new Set(published.map(({ event }) => event.id));
   return {
     results,

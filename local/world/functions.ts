@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { DeployedFunction, FunctionRegistry } from '../types.js';
-import { appFlowPolicyStatement } from './load.js';
+import { appFlowPolicyStatement } from './policy.js';
 import type { FunctionSpec, PolicyStatement } from './schema.js';
 
 /** Lambda's default memory, and the runtime the project deploys to. */

@@ -1,4 +1,5 @@
 import { AwsServiceError } from '../../http/errors.js';
+import { isPlainObject } from '../../json.js';
 import type { DeployedFunction, FunctionRuntime, InvokeResult } from '../../types.js';
 
 /**
@@ -72,10 +73,10 @@ export async function describeConnector(
   } catch {
     throw connectorError(fn, `its answer is not JSON: ${excerpt(result.payload)}`);
   }
-  if (!isObject(answer))
+  if (!isPlainObject(answer))
     throw connectorError(fn, `its answer is not a JSON object: ${excerpt(result.payload)}`);
   if (answer.isSuccess !== true) {
-    const details = isObject(answer.errorDetails) ? answer.errorDetails : {};
+    const details = isPlainObject(answer.errorDetails) ? answer.errorDetails : {};
     const code = typeof details.errorCode === 'string' ? `${details.errorCode}: ` : '';
     const message = typeof details.errorMessage === 'string' ? details.errorMessage : 'no errorDetails';
     throw connectorError(fn, `it answered isSuccess ${String(answer.isSuccess)} (${code}${message})`);
@@ -131,8 +132,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 function excerpt(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { ConnectorType } from '@aws-sdk/client-appflow';
 import { AwsServiceError } from '../../http/errors.js';
 import { ConstraintCheck } from '../../http/validation.js';
+import { isPlainObject } from '../../json.js';
 
 /**
  * The inputs of the connector operations, read from their JSON bodies and checked against the
@@ -156,13 +157,13 @@ function lambdaArnOf(body: Record<string, unknown>, check: ConstraintCheck): str
     check.null('connectorProvisioningConfig');
     return undefined;
   }
-  if (!isObject(config)) throw wrongType('connectorProvisioningConfig', 'a structure');
+  if (!isPlainObject(config)) throw wrongType('connectorProvisioningConfig', 'a structure');
   const lambda = config.lambda;
   if (lambda === undefined) {
     check.null('connectorProvisioningConfig.lambda');
     return undefined;
   }
-  if (!isObject(lambda)) throw wrongType('connectorProvisioningConfig.lambda', 'a structure');
+  if (!isPlainObject(lambda)) throw wrongType('connectorProvisioningConfig.lambda', 'a structure');
   const lambdaArn = optionalString(lambda, 'lambdaArn', 'connectorProvisioningConfig.lambda.lambdaArn');
   check.string('connectorProvisioningConfig.lambda.lambdaArn', lambdaArn, { required: true, ...LAMBDA_ARN });
   return lambdaArn;
@@ -177,10 +178,6 @@ function optionalString(body: Record<string, unknown>, name: string, member = na
 
 function wrongType(member: string, expected: string): AwsServiceError {
   return new AwsServiceError(400, 'SerializationException', `Expected ${expected} for ${member}`);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function withOptional<T extends object, O extends Record<string, unknown>>(

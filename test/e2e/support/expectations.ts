@@ -1,5 +1,6 @@
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { expect } from 'vitest';
+import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
 import type { RegistrationEvent } from '../../../local/services/appflow.js';
 import type { PublishedEvent } from '../../../local/services/events.js';
 import type { ExecutionRecord } from '../../../local/services/states.js';
@@ -12,7 +13,6 @@ import {
   executionOf,
   FAILED_FIELDS,
   REGISTERED_FIELDS,
-  REGISTRAR_SOURCE,
   registrarEventsOf,
   statesEntered,
 } from './outcomes.js';

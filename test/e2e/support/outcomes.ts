@@ -1,9 +1,7 @@
+import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
 import type { PublishedEvent } from '../../../local/services/events.js';
 import type { ExecutionRecord } from '../../../local/services/states.js';
 import type { Stack } from '../../../local/stack.js';
-
-/** The source the workflow publishes its events with (DESIGN.md, "Events published"). */
-export const REGISTRAR_SOURCE = 'appflow.connector-registrar';
 
 /** ConnectorRegistered's detail, every field DESIGN.md names. */
 export const REGISTERED_FIELDS = [

@@ -17,7 +17,7 @@ import type {
   FunctionRuntime,
   InvokeResult,
 } from '../../../local/types.js';
-import { appFlowPolicyStatement } from '../../../local/world/load.js';
+import { appFlowPolicyStatement } from '../../../local/world/policy.js';
 
 /**
  * The AppFlow emulation behind a real server, with in-memory fakes of the function registry and

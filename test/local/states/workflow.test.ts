@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
 import { loadSample, toPutEventsEntry } from '../../../local/events/sample.js';
 import { type PutEventsResult, settle } from '../../../local/services/events.js';
 import type { HistoryEvent } from '../../../local/services/states.js';
@@ -80,7 +81,7 @@ describe('StatesService running the real ASL', () => {
       await harness.events.idle();
       const announced = harness.events.publishedEvents({ busName: harness.hub.eventBus.name }).at(-1);
       expect(announced?.event).toMatchObject({
-        source: 'appflow.connector-registrar',
+        source: REGISTRAR_SOURCE,
         'detail-type': 'ConnectorRegistered',
         account: harness.hub.accountId,
         detail: { executionArn: record.executionArn, action: 'registered' },

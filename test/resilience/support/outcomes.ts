@@ -11,7 +11,8 @@ import type { Delivery, SignalBus } from './bus.js';
 import type { Signal } from './signals.js';
 
 /** The source the workflow publishes its own events under. */
-export const REGISTRAR_SOURCE = 'appflow.connector-registrar';
+
+import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
 
 /**
  * The terminal outcome of one signal. `refused`: PutEvents refused the entry; `dead-lettered`: a rule
