@@ -13,10 +13,11 @@
  *     [--max-environments 300] [--per-function 8] [--inits <cores>] [--default-concurrency 250]
  *     [--max-concurrent 1000] [--no-svg]
  */
+import type { Stack } from '../local/index.js';
+
 import './lib/quiet-sdk.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Stack } from '../local/stack.js';
 import { flagArg, numberArg } from './lib/args.js';
 import { type LoadRunResult, registeredAndAnnounced, runLoad, stateSpan } from './lib/load-run.js';
 import { loadLine, machineLine } from './lib/machine.js';

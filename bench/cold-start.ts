@@ -6,6 +6,7 @@
  *
  *   node --import tsx bench/cold-start.ts [--runs 30]
  */
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -7,12 +7,10 @@
  *
  *   node --import tsx bench/cost.ts
  */
+import { deriveRandom, type ExecutionRecord, type Stack, startStack } from '../local/index.js';
 import './lib/quiet-sdk.js';
 import { rmSync } from 'node:fs';
 import { REGISTRAR_SOURCE } from '../functions/shared/event-types.js';
-import { deriveRandom } from '../local/random.js';
-import type { ExecutionRecord } from '../local/services/states.js';
-import { type Stack, startStack } from '../local/stack.js';
 import { type DynamoDbCounter, startDynamoDbCounter } from './lib/dynamodb-counter.js';
 import { loadLine, machineLine } from './lib/machine.js';
 import { PRICE_NOTES, PRICES } from './lib/prices.js';

@@ -5,4 +5,5 @@ import { register } from 'tsx/esm/api';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-await import('../local/cli/main.ts');
+const { runCli } = await import('../local/index.ts');
+await runCli(process.argv);

@@ -1,10 +1,14 @@
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { FaultCounters } from '../../local/faults.js';
-import type { FunctionCounters } from '../../local/runtime/index.js';
-import type { AppFlowStats, Registration } from '../../local/services/appflow.js';
-import type { ExecutionRecord } from '../../local/services/states.js';
-import { type StackOptions, startStack } from '../../local/stack.js';
+import {
+  type AppFlowStats,
+  type ExecutionRecord,
+  type FaultCounters,
+  type FunctionCounters,
+  type Registration,
+  type StackOptions,
+  startStack,
+} from '../../local/index.js';
 import { startWindowProfile } from './profile.js';
 import { type DeploySignal, type SentSignal, sendDeploySignals, triggerEventIdOf } from './signals.js';
 import { cpuByGroup, mainThreadCpuMs, threadTimes } from './thread-cpu.js';

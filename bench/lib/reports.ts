@@ -1,5 +1,3 @@
-import type { LogEntry } from '../../local/runtime/index.js';
-
 /** What the runtime's REPORT lines of one function say, over a range of its log. */
 export interface Billed {
   invocations: number;
@@ -26,3 +24,5 @@ export function billedFrom(entries: readonly LogEntry[]): Billed {
   }
   return billed;
 }
+
+import type { LogEntry } from '../../local/index.js';

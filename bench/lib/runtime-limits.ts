@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { DEFAULT_ENVIRONMENTS_PER_FUNCTION } from '../../local/stack.js';
+import { DEFAULT_ENVIRONMENTS_PER_FUNCTION } from '../../local/index.js';
 import { numberArg } from './args.js';
 
 /**

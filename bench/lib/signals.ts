@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { Stack } from '../../local/stack.js';
+import type { Stack } from '../../local/index.js';
 
 /** One deploy of one connector function. */
 export interface DeploySignal {

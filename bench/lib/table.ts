@@ -1,5 +1,3 @@
-import { formatTable } from '../../local/cli/table.js';
-
 /** Prints rows as left-aligned columns (the first row is the header), like `registrar run`. */
 export function printTable(rows: readonly (readonly string[])[]): void {
   const [header = [], ...body] = rows;
@@ -10,3 +8,5 @@ export function printTable(rows: readonly (readonly string[])[]): void {
     ),
   );
 }
+
+import { formatTable } from '../../local/index.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { FunctionSpec, WorldFile } from '../../local/world/schema.js';
+import type { FunctionSpec, WorldFile } from '../../local/index.js';
 
 const CONNECTORS = resolve(new URL('../../examples/connectors', import.meta.url).pathname);
 

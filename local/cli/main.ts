@@ -51,7 +51,8 @@ export function createProgram(): Command {
     .description(
       'Runs the AppFlow connector registration workflow on this machine: the real ASL, handler bundles and AWS SDK clients against an AWS emulation on loopback.',
     )
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', '\nAdd --debug to any command to see the stack trace of a failure.');
 
   addStackOptions(
     program
@@ -143,4 +144,21 @@ export function createProgram(): Command {
   return program;
 }
 
-await createProgram().parseAsync(process.argv);
+/**
+ * Runs the registrar command. A failure is one line naming what went wrong (a world file's problems
+ * each on a line of their own); `--debug` adds the stack trace.
+ */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  try {
+    await createProgram().parseAsync(argv.filter((arg) => arg !== '--debug'));
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    process.stderr.write(
+      debug
+        ? `${failure.stack ?? failure.message}\n`
+        : `registrar: ${failure.message} (--debug shows where)\n`,
+    );
+    process.exitCode = 2;
+  }
+}

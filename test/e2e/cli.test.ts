@@ -17,7 +17,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadSample, toPutEventsEntry } from '../../local/events/sample.js';
+import { loadSample, toPutEventsEntry } from '../../local/index.js';
 import {
   aws,
   type CommandResult,

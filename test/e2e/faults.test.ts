@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../local/stack.js';
+import type { Stack } from '../../local/index.js';
 import { describeCustomConnector } from './support/appflow.js';
 import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { deliver, deliverOne, origin, type Put } from './support/events.js';

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunReport, runSamples } from '../../local/cli/run.js';
-import { type Stack, startStack } from '../../local/stack.js';
+import { type RunReport, runSamples, type Stack, startStack } from '../../local/index.js';
 import { productSample } from './support/paths.js';
 import { SLOW } from './support/timeouts.js';
 

@@ -1,7 +1,7 @@
 import { RegisterConnectorCommand, UnregisterConnectorCommand } from '@aws-sdk/client-appflow';
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../local/stack.js';
+import type { Stack } from '../../local/index.js';
 import { describeCustomConnector, registeredLabels } from './support/appflow.js';
 import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { deliver, deliverOne, origin, waitForTagResourceEvent } from './support/events.js';

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '../../functions/shared/types.js';
 import { signalFunctionArn } from '../../functions/verify-function/guards.js';
-import { createRandom } from '../../local/random.js';
-import type { ExecutionRecord } from '../../local/services/states.js';
-import type { Stack } from '../../local/stack.js';
+import { createRandom, type ExecutionRecord, type Stack } from '../../local/index.js';
 import type { SignalBus } from './support/bus.js';
 import {
   alertMessages,

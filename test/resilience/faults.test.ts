@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutionRecord } from '../../local/services/states.js';
-import type { Stack } from '../../local/stack.js';
+import type { ExecutionRecord, Stack } from '../../local/index.js';
 import type { SignalBus } from './support/bus.js';
 import {
   alertMessages,

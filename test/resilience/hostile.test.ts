@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../local/stack.js';
+import type { Stack } from '../../local/index.js';
 import type { SignalBus } from './support/bus.js';
 import { loadHostileFixtures } from './support/hostile.js';
 import {

@@ -1,4 +1,4 @@
-import '../../local/services/states/polyfill.js';
+import '../../local/index.js';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AslDefinition, loadAsl, PUBLISH_STATES, type PublishState } from './asl.js';
 import { type EventBridgeRecord, putEventsFake } from './event-bridge-fake.js';

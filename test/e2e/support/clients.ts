@@ -4,7 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type Stack, type StackOptions, startStack } from '../../../local/stack.js';
+import { type Stack, type StackOptions, startStack } from '../../../local/index.js';
 
 interface Destroyable {
   destroy(): void;

@@ -1,8 +1,13 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { vi } from 'vitest';
-import { busOf, loadSample, type Sample, toPutEventsEntry } from '../../../local/events/sample.js';
-import type { PublishedEvent } from '../../../local/services/events.js';
-import type { Stack } from '../../../local/stack.js';
+import {
+  busOf,
+  loadSample,
+  type PublishedEvent,
+  type Sample,
+  type Stack,
+  toPutEventsEntry,
+} from '../../../local/index.js';
 import type { StackClients } from './clients.js';
 
 /** What PutEvents answered for one sample's entry. */

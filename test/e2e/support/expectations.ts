@@ -1,10 +1,7 @@
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { expect } from 'vitest';
 import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
-import type { RegistrationEvent } from '../../../local/services/appflow.js';
-import type { PublishedEvent } from '../../../local/services/events.js';
-import type { ExecutionRecord } from '../../../local/services/states.js';
-import type { Stack } from '../../../local/stack.js';
+import type { ExecutionRecord, PublishedEvent, RegistrationEvent, Stack } from '../../../local/index.js';
 import { describeCustomConnector } from './appflow.js';
 import type { StackClients } from './clients.js';
 import { deliverOne, type Origin, origin, type Put } from './events.js';

@@ -1,5 +1,5 @@
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { Stack } from '../../../local/stack.js';
+import type { Stack } from '../../../local/index.js';
 import type { StackClients } from './clients.js';
 
 /** The request pacer keeps its budget in the same table, under ids of its own. */

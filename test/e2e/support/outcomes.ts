@@ -1,7 +1,5 @@
 import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
-import type { PublishedEvent } from '../../../local/services/events.js';
-import type { ExecutionRecord } from '../../../local/services/states.js';
-import type { Stack } from '../../../local/stack.js';
+import type { ExecutionRecord, PublishedEvent, Stack } from '../../../local/index.js';
 
 /** ConnectorRegistered's detail, every field DESIGN.md names. */
 export const REGISTERED_FIELDS = [

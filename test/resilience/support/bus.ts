@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { Stack } from '../../../local/stack.js';
+import type { Stack } from '../../../local/index.js';
 import type { Signal } from './signals.js';
 
 /** What PutEvents answered for one signal: its event id, or the entry's (or the call's) error. */

@@ -3,10 +3,14 @@ import {
   LAMBDA_SERVICE_ERRORS,
   RETRYABLE_ERROR_NAMES,
 } from '../../../functions/shared/errors.js';
-import { type EventOutcome, outcomeOf } from '../../../local/cli/outcomes.js';
-import type { DeadLetter, PublishedEvent } from '../../../local/services/events.js';
-import type { ExecutionRecord } from '../../../local/services/states.js';
-import type { Stack } from '../../../local/stack.js';
+import {
+  type DeadLetter,
+  type EventOutcome,
+  type ExecutionRecord,
+  outcomeOf,
+  type PublishedEvent,
+  type Stack,
+} from '../../../local/index.js';
 import type { Delivery, SignalBus } from './bus.js';
 import type { Signal } from './signals.js';
 

@@ -1,5 +1,3 @@
-import type { Random } from '../../../local/random.js';
-
 /** A copy of `items` in a random order drawn from `random` (Fisher–Yates): the same seed, the same order. */
 export function shuffled<T>(items: readonly T[], random: Random): T[] {
   const copy = [...items];
@@ -9,3 +7,5 @@ export function shuffled<T>(items: readonly T[], random: Random): T[] {
   }
   return copy;
 }
+
+import type { Random } from '../../../local/index.js';

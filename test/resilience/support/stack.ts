@@ -1,4 +1,4 @@
-import { type Stack, type StackOptions, startStack } from '../../../local/stack.js';
+import { type Stack, type StackOptions, startStack } from '../../../local/index.js';
 import { SignalBus } from './bus.js';
 import { type WorldFunction, type WorldOptions, type WrittenWorld, writeWorld } from './world.js';
 

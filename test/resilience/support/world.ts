@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AccountSpec, FunctionSpec, WorldFile } from '../../../local/world/schema.js';
+import type { AccountSpec, FunctionSpec, WorldFile } from '../../../local/index.js';
 import { HEALTHY_CONNECTOR } from './paths.js';
 
 /** The organization and accounts every resilience world shares: a hub and two spokes. */
