@@ -45,7 +45,7 @@ export async function verifyFunction(event: unknown, deps: VerifyDependencies): 
     });
     const facts = await readFunction(lambda, lambdaArn);
 
-    const optIn = resolveOptIn(facts.tags, input.hints);
+    const optIn = resolveOptIn(facts.tags, input.hints, config, lambdaArn);
     if (!optIn.optedIn) {
       logger.info('Function not opted in: skipped', {
         decision: 'not-opted-in',

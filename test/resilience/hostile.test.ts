@@ -33,8 +33,9 @@ function hub(name: string, tags?: Record<string, string>): WorldFunction {
   return { accountId: HUB, region: REGION, name, ...(tags ? { tags } : {}) };
 }
 
-// The functions the corpus names. Untagged ones are opted in (or not) by the signal's hints; the
-// tag-unicode-* ones carry tags Lambda accepts and AppFlow would refuse.
+// The functions the corpus names. Untagged ones stay unregistered whatever the signal's hints say
+// (a hint may only confirm a tag); the tag-unicode-* ones carry tags Lambda accepts and AppFlow
+// would refuse.
 const FUNCTIONS: WorldFunction[] = [
   hub('hostile-healthy', { [LABEL_TAG]: 'hostile-healthy', [DESCRIPTION_TAG]: 'A healthy connector' }),
   hub('hostile-untagged'),
@@ -45,6 +46,7 @@ const FUNCTIONS: WorldFunction[] = [
   hub('hint-control-chars'),
   hub('hint-injection'),
   hub('tag-label-256', { [LABEL_TAG]: `tag-label-256-${'y'.repeat(242)}` }),
+  hub('label-tag-only', { [LABEL_TAG]: 'label-tag-only' }),
   hub('tag-unicode-cafe', { [LABEL_TAG]: 'café-connector' }),
   hub('tag-unicode-nbsp', { [LABEL_TAG]: 'nbsp\u00a0connector' }),
   hub('tag-unicode-linesep', { [LABEL_TAG]: 'line\u2028separator' }),

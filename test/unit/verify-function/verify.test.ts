@@ -132,9 +132,10 @@ describe('verifyFunction', () => {
       });
     });
 
-    it('verifies an untagged function a pipeline named with a label', async () => {
+    it('verifies an untagged function a pipeline named with a label when the hub lets hints fill in', async () => {
       healthyConnector('get-function-untagged.json');
-      await expect(verifyFunction(fixture('input-pipeline.json'), deps)).resolves.toMatchObject({
+      const open = { ...deps, config: { ...verifyConfig, allowUntaggedPipelineHints: true } };
+      await expect(verifyFunction(fixture('input-pipeline.json'), open)).resolves.toMatchObject({
         optedIn: true,
         connectorLabel: 'acme-orders',
         description: 'Orders from the Acme ERP',
@@ -168,6 +169,18 @@ describe('verifyFunction', () => {
         reason: expect.stringContaining('no appflow:connector-label tag'),
       });
       expect(lambdaMock).toHaveReceivedCommandTimes(GetFunctionCommand, 1);
+      expect(lambdaMock).not.toHaveReceivedCommand(GetPolicyCommand);
+      expect(lambdaMock).not.toHaveReceivedCommand(InvokeCommand);
+    });
+
+    it('skips an untagged function a pipeline named with a label: a hint is not an opt-in', async () => {
+      healthyConnector('get-function-untagged.json');
+      const result = await verifyFunction(fixture('input-pipeline.json'), deps);
+      expect(result).toEqual({
+        optedIn: false,
+        lambdaArn: CONNECTOR_ARN,
+        reason: expect.stringContaining(`the signal's connectorLabel "acme-orders" does not opt it in`),
+      });
       expect(lambdaMock).not.toHaveReceivedCommand(GetPolicyCommand);
       expect(lambdaMock).not.toHaveReceivedCommand(InvokeCommand);
     });
