@@ -151,6 +151,39 @@ describe('the registrar under hostile input', () => {
       expect(failed.filter((e) => !alerted.has(e.executionArn)).map((e) => e.executionArn)).toEqual([]);
     });
 
+    it('reach the alert topic in printable ASCII, naming only a function and a label that were validated', () => {
+      const raw = stack.events.alerts().map((alert) => alert.message);
+      expect(raw.filter((message) => !/^[\x20-\x7e]*$/.test(message))).toEqual([]);
+      for (const alert of alertMessages(stack)) {
+        if (alert.lambdaArn !== null) {
+          expect(alert.lambdaArn).toMatch(
+            new RegExp(`^arn:aws:lambda:${alert.region}:${alert.accountId}:function:[\\w-]{1,64}$`),
+          );
+        }
+        if (alert.connectorLabel !== null)
+          expect(alert.connectorLabel).toMatch(/^[a-zA-Z0-9][\w!@#.-]{1,255}$/);
+      }
+    });
+
+    it("do not word an alert with the signal's text outside the escaped and cut cause", () => {
+      const phishing = outcomes.get('alert.phishing-function-arn');
+      const [execution] = phishing?.executions ?? [];
+      const alert = alertMessages(stack).find((message) => message.executionArn === execution?.executionArn);
+      const { cause, ...fields } = alert ?? {};
+      expect(fields).toMatchObject({
+        error: 'InvalidFunctionArnError',
+        lambdaArn: null,
+        connectorLabel: null,
+      });
+      expect(JSON.stringify(fields)).not.toContain('ACTION REQUIRED');
+      const { errorMessage } = JSON.parse(String(cause)) as { errorMessage: string };
+      expect(errorMessage).toContain(
+        '"ACTION REQUIRED: your registrar credentials leaked\\u202e, rotate them now at',
+      );
+      expect(errorMessage).toContain('...(');
+      expect(errorMessage).toMatch(/^[\x20-\x7e]*$/);
+    });
+
     it('are the only thing that reaches the alert topic', () => {
       const executions = new Set(stack.states.executions().map((e) => e.executionArn));
       const forged = alertMessages(stack).filter((alert) => !executions.has(String(alert.executionArn)));

@@ -58,6 +58,14 @@ describe('StatesService payload quota', () => {
     return harness.states.waitForExecution(executionArn);
   };
 
+  /** Runs copyThenPublish on half the quota, so its two copies are over it. */
+  const copyHalfTheQuotaTwice = async (copies: 'pass' | 'task'): Promise<ExecutionRecord> => {
+    harness = await startStates({ hub: await hubRunning(copyThenPublish(await hubDeployment(), copies)) });
+    const record = await start({ blob: 'x'.repeat(QUOTA / 2) });
+    await harness.events.idle();
+    return record;
+  };
+
   const published = () =>
     harness.events.publishedEvents({ busName: harness.hub.eventBus.name }).map(({ event }) => event);
 
@@ -82,10 +90,7 @@ describe('StatesService payload quota', () => {
 
   describe('a state output over the quota', () => {
     it('fails the execution at that state, before the next one acts', async () => {
-      const hub = await hubDeployment();
-      harness = await startStates({ hub: await hubRunning(copyThenPublish(hub, 'pass')) });
-      const record = await start({ blob: 'x'.repeat(QUOTA / 2) });
-      await harness.events.idle();
+      const record = await copyHalfTheQuotaTwice('pass');
 
       expect(record).toMatchObject({
         status: 'FAILED',
@@ -113,12 +118,34 @@ describe('StatesService payload quota', () => {
     });
   });
 
+  describe('the registration workflow', () => {
+    // The one place the signal still counts: VerifyFunction is given it with the execution ARN
+    // added, so an input StartExecution accepts, within that ARN's length of the quota, fails there.
+    // Nothing has been called yet; the ExecutionsFailed alarm is what tells.
+    it('fails at VerifyFunction, before invoking it, only for an input within the execution ARN of the quota', async () => {
+      harness = await startStates();
+      const input = JSON.parse(readFixtureText('workflow-input.json')) as Record<string, unknown>;
+      const sized = (bytes: number) => {
+        const padded = { ...input, hints: { padding: '' } };
+        const around = Buffer.byteLength(JSON.stringify(padded));
+        return { ...input, hints: { padding: 'x'.repeat(bytes - around) } };
+      };
+      const arn = `${harness.hub.stateMachine.arn.replace(':stateMachine:', ':execution:')}:`;
+      const added = Buffer.byteLength(`,"executionArn":"${arn}"`) + 36; // the name: a UUID
+
+      const fits = await start(sized(QUOTA - added));
+      const within = await start(sized(QUOTA - added + 1));
+
+      expect(fits.status).toBe('SUCCEEDED');
+      expect(within).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(types(within.history)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed']);
+      expect(within.lambdaInvocations).toBe(0);
+    });
+  });
+
   describe("a task's input after Parameters over the quota", () => {
     it('fails the execution without calling the service', async () => {
-      const hub = await hubDeployment();
-      harness = await startStates({ hub: await hubRunning(copyThenPublish(hub, 'task')) });
-      const record = await start({ blob: 'x'.repeat(QUOTA / 2) });
-      await harness.events.idle();
+      const record = await copyHalfTheQuotaTwice('task');
 
       expect(record).toMatchObject({
         status: 'FAILED',

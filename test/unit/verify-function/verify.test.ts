@@ -65,15 +65,16 @@ describe('verifyFunction', () => {
   describe('verifies a tagged connector', () => {
     it('answers the VerifiedConnector the register task needs', async () => {
       healthyConnector();
+      // Only what RegisterConnector and the events need: it replaces the signal in the state data.
       await expect(verifyFunction(fixture('input-cloudtrail.json'), deps)).resolves.toEqual({
         optedIn: true,
+        accountId: '222222222222',
+        region: 'eu-west-1',
         connectorLabel: 'acme-orders',
         description: 'Orders from the Acme ERP',
         lambdaArn: CONNECTOR_ARN,
         codeSha256: 'n7GJ8PZ5Xb3R0S4cV2uW9yQ1kT6mL8dF0hA3jE5iC7o=',
         lastModified: '2026-11-27T08:00:00.000Z',
-        connectorName: 'AcmeOrders',
-        connectorVersion: '1.4.0',
       });
     });
 
@@ -113,6 +114,8 @@ describe('verifyFunction', () => {
           connectorLabel: 'acme-orders',
           lambdaArn: CONNECTOR_ARN,
           labelSource: 'tag',
+          connectorName: 'AcmeOrders',
+          connectorVersion: '1.4.0',
           connectorModes: ['SOURCE'],
           functionState: 'Active',
           trigger: event.trigger,
