@@ -1,6 +1,7 @@
-import { formatFunctionArn, parseFunctionArn, truncate } from '../shared/arn.js';
+import { formatFunctionArn, parseFunctionArn } from '../shared/arn.js';
 import { AccountMismatchError, InvalidInputError } from '../shared/errors.js';
 import { descriptionProblem, labelProblem } from '../shared/limits.js';
+import { printable } from '../shared/text.js';
 import type { RegisterInput } from '../shared/types.js';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -33,7 +34,7 @@ export function parseRegisterInput(event: unknown): RegisterInput {
   const accountId = requireString(fields, 'accountId');
   if (!ACCOUNT_ID.test(accountId)) {
     throw new InvalidInputError(
-      `accountId must be a 12-digit AWS account ID; got "${truncate(accountId)}". ${FIX_HINT}`,
+      `accountId must be a 12-digit AWS account ID; got "${printable(accountId)}". ${FIX_HINT}`,
     );
   }
   const region = requireString(fields, 'region');
@@ -42,7 +43,7 @@ export function parseRegisterInput(event: unknown): RegisterInput {
   const labelIssue = labelProblem(connectorLabel);
   if (labelIssue) {
     throw new InvalidInputError(
-      `connectorLabel "${truncate(connectorLabel)}" ${labelIssue}. Fix the appflow:connector-label tag of the function.`,
+      `connectorLabel "${printable(connectorLabel)}" ${labelIssue}. Fix the appflow:connector-label tag of the function.`,
     );
   }
 
@@ -72,7 +73,7 @@ export function parseRegisterInput(event: unknown): RegisterInput {
   const lastModified = requireString(fields, 'lastModified');
   if (!ISO_DATE_TIME.test(lastModified) || Number.isNaN(Date.parse(lastModified))) {
     throw new InvalidInputError(
-      `lastModified must be an ISO 8601 date and time such as 2024-05-01T12:00:00.000+0000; got "${truncate(lastModified)}". ${FIX_HINT}`,
+      `lastModified must be an ISO 8601 date and time such as 2024-05-01T12:00:00.000+0000; got "${printable(lastModified)}". ${FIX_HINT}`,
     );
   }
 
@@ -97,12 +98,12 @@ function checkLambdaArn(lambdaArn: string, accountId: string, region: string): v
   }
   if (parsed.qualifier !== undefined) {
     throw new InvalidInputError(
-      `lambdaArn must be unqualified (AppFlow calls the function, not a version or alias); got "${lambdaArn}". Use ${formatFunctionArn(parsed)}.`,
+      `lambdaArn must be unqualified (AppFlow calls the function, not a version or alias); got "${printable(lambdaArn)}". Use ${formatFunctionArn(parsed)}.`,
     );
   }
   if (parsed.accountId !== accountId || parsed.region !== region) {
     throw new AccountMismatchError(
-      `lambdaArn ${lambdaArn} is in account ${parsed.accountId}, Region ${parsed.region}, but the deploy signal came from account ${accountId}, Region ${region}. The registrar only registers a function in its own account and Region; deploy the connector there, or check what sent this event.`,
+      `lambdaArn ${lambdaArn} is in account ${parsed.accountId}, Region ${parsed.region}, but the deploy signal came from account ${accountId}, Region ${printable(region)}. The registrar only registers a function in its own account and Region; deploy the connector there, or check what sent this event.`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { InvalidFunctionArnError } from './errors.js';
+import { printable } from './text.js';
 
 /** The parts of a Lambda function ARN. */
 export interface FunctionArn {
@@ -28,7 +29,7 @@ export function parseFunctionArn(arn: unknown): FunctionArn {
   const match = FUNCTION_ARN.exec(arn);
   if (!match) {
     throw new InvalidFunctionArnError(
-      `"${truncate(arn)}" is not a Lambda function ARN; expected arn:aws:lambda:<region>:<12-digit account>:function:<name>`,
+      `"${printable(arn)}" is not a Lambda function ARN; expected arn:aws:lambda:<region>:<12-digit account>:function:<name>`,
     );
   }
   const [, partition, region, accountId, functionName, qualifier] = match as unknown as [
@@ -47,11 +48,6 @@ export function parseFunctionArn(arn: unknown): FunctionArn {
 /** The unqualified ARN of a parsed function. */
 export function formatFunctionArn(arn: Omit<FunctionArn, 'qualifier'>): string {
   return `arn:${arn.partition}:lambda:${arn.region}:${arn.accountId}:function:${arn.functionName}`;
-}
-
-/** Shortens untrusted text for an error message. */
-export function truncate(text: string, max = 120): string {
-  return text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text;
 }
 
 function describe(value: unknown): string {

@@ -16,6 +16,8 @@ export interface WorkflowInput {
   /**
    * The pipeline signal's `detail` (connectorLabel?, description?); null for the other signals.
    * Always present: the ASL reads it, and a missing path would end the execution without an alert.
+   * Only VerifyFunction reads it: hints may confirm the tags, never stand in for them (unless the
+   * hub sets allowUntaggedPipelineHints), and no later state carries them.
    */
   hints: ConnectorHints | null;
   trigger: {
@@ -44,9 +46,17 @@ export interface NotOptedIn {
   reason: string;
 }
 
-/** VerifyFunction's answer for a connector that may be registered. */
+/**
+ * VerifyFunction's answer for a connector that may be registered: every field RegisterConnector and
+ * the events need, each validated and bounded. It replaces the workflow input in the state data, so
+ * nothing the signal carried travels past VerifyFunction.
+ */
 export interface VerifiedConnector {
   optedIn: true;
+  /** The event envelope's, checked. */
+  accountId: string;
+  /** The event envelope's, checked. */
+  region: string;
   connectorLabel: string;
   /** null when the function has no description tag. */
   description: string | null;
@@ -55,8 +65,6 @@ export interface VerifiedConnector {
   codeSha256: string;
   /** ISO 8601, the function's LastModified. */
   lastModified: string;
-  connectorName: string;
-  connectorVersion: string;
 }
 
 export type VerifyOutput = NotOptedIn | VerifiedConnector;

@@ -4,13 +4,20 @@ import { ConfigurationError } from '../shared/errors.js';
 export interface VerifyConfig {
   /** How long the probe waits for the connector; AppFlow itself allows 10 s. */
   probeTimeoutMs: number;
+  /**
+   * Whether a pipeline signal's connectorLabel and description may stand in for missing tags. Off:
+   * the tags are the only opt-in and a hint may only confirm them. On: anyone who may put events on
+   * a bus that reaches the hub can register an untagged function of their account (README, hub
+   * parameter allowUntaggedPipelineHints).
+   */
+  allowUntaggedPipelineHints: boolean;
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
 /**
- * Reads PROBE_TIMEOUT_MS (default 10000), failing with a ConfigurationError that names the
- * variable when it is malformed.
+ * Reads PROBE_TIMEOUT_MS (default 10000) and ALLOW_UNTAGGED_PIPELINE_HINTS (true or false, default
+ * false), failing with a ConfigurationError that names the variable when one is malformed.
  */
 export function loadVerifyConfig(env: NodeJS.ProcessEnv = process.env): VerifyConfig {
   const rawTimeout = env.PROBE_TIMEOUT_MS?.trim();
@@ -20,5 +27,15 @@ export function loadVerifyConfig(env: NodeJS.ProcessEnv = process.env): VerifyCo
       `Environment variable PROBE_TIMEOUT_MS is "${rawTimeout}"; expected a positive whole number of milliseconds (default ${DEFAULT_PROBE_TIMEOUT_MS}).`,
     );
   }
-  return { probeTimeoutMs };
+  return { probeTimeoutMs, allowUntaggedPipelineHints: readSwitch(env, 'ALLOW_UNTAGGED_PIPELINE_HINTS') };
+}
+
+// Only the two words serverless.yml's parameter documents: a typo must not open the opt-in.
+function readSwitch(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigurationError(
+    `Environment variable ${name} is "${raw}"; expected true or false (default false).`,
+  );
 }

@@ -5,8 +5,8 @@ import {
   InvalidFunctionArnError,
   RegionNotServedError,
 } from '../shared/errors.js';
+import { printable } from '../shared/text.js';
 import type { ValidInput } from './input.js';
-import { printable } from './text.js';
 
 /** What the guards need to know about the hub. */
 export interface GuardConfig {
@@ -91,13 +91,13 @@ export function guardFunction(input: ValidInput, config: GuardConfig): GuardedFu
 
   if (config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(arn.accountId)) {
     throw new AccountNotAllowedError(
-      `Account ${arn.accountId} is not in the hub's ALLOWED_ACCOUNT_IDS (${config.allowedAccountIds.join(', ')}). Add it there to register its connectors, or stop forwarding its events.`,
+      `Account ${arn.accountId} is not in the hub's ALLOWED_ACCOUNT_IDS (${config.allowedAccountIds.join(', ')}), so ${lambdaArn} is not registered. Add it there to register its connectors, or stop forwarding its events.`,
     );
   }
 
   if (config.servedRegions.length > 0 && !config.servedRegions.includes(arn.region)) {
     throw new RegionNotServedError(
-      `Region ${arn.region} is not in the hub's SERVED_REGIONS (${config.servedRegions.join(', ')}). Add it there to register connectors in it, or stop forwarding its events.`,
+      `Region ${arn.region} is not in the hub's SERVED_REGIONS (${config.servedRegions.join(', ')}), so ${lambdaArn} is not registered. Add it there to register connectors in it, or stop forwarding its events.`,
     );
   }
 

@@ -1,5 +1,6 @@
 import { GetPolicyCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { MissingAppFlowPermissionError } from '../shared/errors.js';
+import { printable } from '../shared/text.js';
 
 export const APPFLOW_PRINCIPAL = 'appflow.amazonaws.com';
 export const STATEMENT_ID = 'AppFlowConnectorInvoke';
@@ -100,10 +101,12 @@ export function evaluatePolicy(policy: string | undefined, accountId: string): P
     };
   }
   const accounts = conditionValues(first, 'StringEquals', 'aws:SourceAccount');
+  // The Sid and the condition values are the function owner's words: escaped for the alert.
+  const statement = `statement ${printable(sid(first) ?? '(no Sid)')}`;
   const reason =
     accounts.length === 0
-      ? `statement ${sid(first) ?? '(no Sid)'} allows ${APPFLOW_PRINCIPAL} without a StringEquals AWS:SourceAccount condition, so AppFlow in any account could invoke it (confused deputy)`
-      : `statement ${sid(first) ?? '(no Sid)'} allows ${APPFLOW_PRINCIPAL} for AWS:SourceAccount ${accounts.map(String).join(', ')}, not ${accountId} alone`;
+      ? `${statement} allows ${APPFLOW_PRINCIPAL} without a StringEquals AWS:SourceAccount condition, so AppFlow in any account could invoke it (confused deputy)`
+      : `${statement} allows ${APPFLOW_PRINCIPAL} for AWS:SourceAccount ${printable(accounts.map(String).join(', '))}, not ${accountId} alone`;
   return { sufficient: false, reason, ...conflict(statements) };
 }
 

@@ -1,6 +1,6 @@
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ConnectorProtocolError, FunctionNotReadyError } from '../shared/errors.js';
-import { printable } from './text.js';
+import { printable } from '../shared/text.js';
 
 /** The request AppFlow sends first, at registration. */
 export const DESCRIBE_REQUEST = { type: 'DescribeConnectorConfigurationRequest', locale: 'en-US' } as const;

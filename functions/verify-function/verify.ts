@@ -45,7 +45,7 @@ export async function verifyFunction(event: unknown, deps: VerifyDependencies): 
     });
     const facts = await readFunction(lambda, lambdaArn);
 
-    const optIn = resolveOptIn(facts.tags, input.hints);
+    const optIn = resolveOptIn(facts.tags, input.hints, config, lambdaArn);
     if (!optIn.optedIn) {
       logger.info('Function not opted in: skipped', {
         decision: 'not-opted-in',
@@ -64,21 +64,25 @@ export async function verifyFunction(event: unknown, deps: VerifyDependencies): 
     );
     const identity = await probeConnector(lambda, lambdaArn, config.probeTimeoutMs);
 
+    // What RegisterConnector and the events need, validated: the state machine carries this answer
+    // instead of the signal from here on. The connector's own identity is only logged.
     const verified: VerifyOutput = {
       optedIn: true,
+      accountId: input.accountId,
+      region: input.region,
       connectorLabel: optIn.connectorLabel,
       description: optIn.description,
       lambdaArn,
       codeSha256: facts.codeSha256,
       lastModified: facts.lastModified,
-      connectorName: identity.connectorName,
-      connectorVersion: identity.connectorVersion,
     };
     logger.info('Connector verified', {
       decision: 'verified',
       ...verified,
       labelSource: optIn.labelSource,
       descriptionSource: optIn.descriptionSource,
+      connectorName: identity.connectorName,
+      connectorVersion: identity.connectorVersion,
       connectorModes: identity.connectorModes,
       functionState: facts.state,
       trigger: input.trigger,

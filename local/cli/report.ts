@@ -28,7 +28,8 @@ export function formatRunReport(report: RunReport): string {
     const what =
       event['detail-type'] === 'ConnectorRegistered'
         ? `${detail.action} ${detail.connectorArn}`
-        : `${detail.error} ${detail.lambdaArn}`;
+        : // A failure VerifyFunction raised names no function: the signal's words are in the cause only.
+          `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
     return `  ${event['detail-type'].padEnd(28)} ${event.account}/${event.region}  ${what}`;
   });
   const matched = report.results.filter((result) => result.matches).length;

@@ -15,6 +15,7 @@ import {
 } from './states/execution.js';
 import type { HistoryEvent } from './states/history.js';
 import { StateMachine } from './states/interpreter.js';
+import { PAYLOAD_QUOTA_BYTES } from './states/payload-quota.js';
 
 export type { ExecutionRecord, ExecutionStatus } from './states/execution.js';
 export type { HistoryEvent } from './states/history.js';
@@ -62,7 +63,6 @@ const EXECUTION_ARN =
   /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:([A-Za-z0-9-_]{1,80}):(.{1,80})$/;
 /** Step Functions' name rule: no whitespace, brackets, wildcards, special or control characters. */
 const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]|\p{Cc}/u;
-const MAX_INPUT_BYTES = 262_144;
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 
 /**
@@ -179,11 +179,11 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     }
     if (INVALID_NAME.test(name)) throw new AwsServiceError(400, 'InvalidName', `Invalid Name: '${name}'`);
     const input = request.input ?? '{}';
-    if (Buffer.byteLength(input, 'utf8') > MAX_INPUT_BYTES) {
+    if (Buffer.byteLength(input, 'utf8') > PAYLOAD_QUOTA_BYTES) {
       throw new AwsServiceError(
         400,
         'ValidationException',
-        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${PAYLOAD_QUOTA_BYTES}`,
       );
     }
     try {

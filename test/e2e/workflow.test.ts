@@ -357,7 +357,8 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         error,
         failedIn: 'VerifyFunction',
         connectorLabel: null,
-        lambdaArn: functionArn(name),
+        lambdaArn: null,
+        causeNames: functionArn(name),
       });
       expect(registrationsSince(stack, mark)).toEqual([]);
       expect(appflowWrites(stack)).toBe(appflowBefore);
@@ -410,7 +411,7 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         'guards/pipeline-connector-deployed.other-partition.failed.json',
         'arn:aws-cn:lambda:cn-north-1:111111111111:function:healthy-connector',
       ],
-    ])('alerts on a function ARN in %s (InvalidFunctionArnError)', async (_what, file, lambdaArn) => {
+    ])('alerts on a function ARN in %s (InvalidFunctionArnError)', async (_what, file, named) => {
       const mark = appflowMark(stack);
 
       const put = await deliverOne(stack, clients, fixtureSample(file));
@@ -419,7 +420,8 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         error: 'InvalidFunctionArnError',
         failedIn: 'VerifyFunction',
         connectorLabel: null,
-        lambdaArn,
+        lambdaArn: null,
+        causeNames: named,
       });
       expect(registrationsSince(stack, mark)).toEqual([]);
     });
@@ -435,7 +437,8 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
         error: 'InvalidFunctionArnError',
         failedIn: 'VerifyFunction',
         connectorLabel: null,
-        lambdaArn: put.sample.entry.Detail.functionArn as string,
+        lambdaArn: null,
+        causeNames: put.sample.entry.Detail.functionArn as string,
       });
       expect(JSON.parse(execution.input)).toMatchObject({ accountId: '222222222222' });
     });
@@ -467,7 +470,8 @@ describe('the registration workflow, end to end through EventBridge', { timeout:
             error: 'ConnectorProtocolError',
             failedIn: 'VerifyFunction',
             connectorLabel: null,
-            lambdaArn: untagged,
+            lambdaArn: null,
+            causeNames: untagged,
           },
         );
         expect(JSON.parse(execution.input)).toMatchObject({

@@ -33,8 +33,9 @@ function hub(name: string, tags?: Record<string, string>): WorldFunction {
   return { accountId: HUB, region: REGION, name, ...(tags ? { tags } : {}) };
 }
 
-// The functions the corpus names. Untagged ones are opted in (or not) by the signal's hints; the
-// tag-unicode-* ones carry tags Lambda accepts and AppFlow would refuse.
+// The functions the corpus names. Untagged ones stay unregistered whatever the signal's hints say
+// (a hint may only confirm a tag); the tag-unicode-* ones carry tags Lambda accepts and AppFlow
+// would refuse.
 const FUNCTIONS: WorldFunction[] = [
   hub('hostile-healthy', { [LABEL_TAG]: 'hostile-healthy', [DESCRIPTION_TAG]: 'A healthy connector' }),
   hub('hostile-untagged'),
@@ -45,6 +46,7 @@ const FUNCTIONS: WorldFunction[] = [
   hub('hint-control-chars'),
   hub('hint-injection'),
   hub('tag-label-256', { [LABEL_TAG]: `tag-label-256-${'y'.repeat(242)}` }),
+  hub('label-tag-only', { [LABEL_TAG]: 'label-tag-only' }),
   hub('tag-unicode-cafe', { [LABEL_TAG]: 'café-connector' }),
   hub('tag-unicode-nbsp', { [LABEL_TAG]: 'nbsp\u00a0connector' }),
   hub('tag-unicode-linesep', { [LABEL_TAG]: 'line\u2028separator' }),
@@ -147,6 +149,39 @@ describe('the registrar under hostile input', () => {
         .filter((e) => e.status !== 'SUCCEEDED');
       expect(failed.filter((e) => !published.has(e.executionArn)).map((e) => e.executionArn)).toEqual([]);
       expect(failed.filter((e) => !alerted.has(e.executionArn)).map((e) => e.executionArn)).toEqual([]);
+    });
+
+    it('reach the alert topic in printable ASCII, naming only a function and a label that were validated', () => {
+      const raw = stack.events.alerts().map((alert) => alert.message);
+      expect(raw.filter((message) => !/^[\x20-\x7e]*$/.test(message))).toEqual([]);
+      for (const alert of alertMessages(stack)) {
+        if (alert.lambdaArn !== null) {
+          expect(alert.lambdaArn).toMatch(
+            new RegExp(`^arn:aws:lambda:${alert.region}:${alert.accountId}:function:[\\w-]{1,64}$`),
+          );
+        }
+        if (alert.connectorLabel !== null)
+          expect(alert.connectorLabel).toMatch(/^[a-zA-Z0-9][\w!@#.-]{1,255}$/);
+      }
+    });
+
+    it("do not word an alert with the signal's text outside the escaped and cut cause", () => {
+      const phishing = outcomes.get('alert.phishing-function-arn');
+      const [execution] = phishing?.executions ?? [];
+      const alert = alertMessages(stack).find((message) => message.executionArn === execution?.executionArn);
+      const { cause, ...fields } = alert ?? {};
+      expect(fields).toMatchObject({
+        error: 'InvalidFunctionArnError',
+        lambdaArn: null,
+        connectorLabel: null,
+      });
+      expect(JSON.stringify(fields)).not.toContain('ACTION REQUIRED');
+      const { errorMessage } = JSON.parse(String(cause)) as { errorMessage: string };
+      expect(errorMessage).toContain(
+        '"ACTION REQUIRED: your registrar credentials leaked\\u202e, rotate them now at',
+      );
+      expect(errorMessage).toContain('...(');
+      expect(errorMessage).toMatch(/^[\x20-\x7e]*$/);
     });
 
     it('are the only thing that reaches the alert topic', () => {

@@ -8,7 +8,10 @@ import { EXECUTION_ARN, type WorkflowRun } from './run-workflow.js';
 export interface ExpectedFailure {
   /** The Step Functions error name the registration failed with. */
   error: string;
-  /** The label the alert names: null when verification failed before one was known. */
+  /**
+   * The label the alert names: null when verification failed, and then the function too is named
+   * only in the cause (nothing the signal gave is published as if it were valid).
+   */
   connectorLabel: string | null;
   /** The Cause; by default the Lambda error payload of `error` (see lambdaError). */
   cause?: unknown;
@@ -28,7 +31,7 @@ export function expectRegistrationFailed(run: WorkflowRun, expected: ExpectedFai
     error: expected.error,
     cause: expected.cause ?? expect.any(String),
     connectorLabel: expected.connectorLabel,
-    lambdaArn: input.functionArn,
+    lambdaArn: expected.connectorLabel === null ? null : fixtures.verifiedConnector().lambdaArn,
     accountId: input.accountId,
     region: input.region,
     executionArn: EXECUTION_ARN,

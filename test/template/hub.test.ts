@@ -105,7 +105,12 @@ describe('hub template (serverless package)', () => {
       const register = resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function');
       const table = resource(template, 'IdempotencyTable', 'AWS::DynamoDB::Table');
 
-      expect(verify.Properties.Environment.Variables).toEqual({ ...common, PROBE_TIMEOUT_MS: '10000' });
+      expect(verify.Properties.Environment.Variables).toEqual({
+        ...common,
+        PROBE_TIMEOUT_MS: '10000',
+        // Off unless the hub opts into the threat the README describes.
+        ALLOW_UNTAGGED_PIPELINE_HINTS: 'false',
+      });
       expect(register.Properties.Environment.Variables).toEqual({
         ...common,
         IDEMPOTENCY_TABLE_NAME: table.Properties.TableName,

@@ -48,30 +48,37 @@ describe('register-connector state machine', () => {
   });
 
   describe('a verification failure', () => {
-    it('goes through NoConnectorVerified and never calls RegisterConnector', async () => {
+    it('goes through NotVerified and never calls RegisterConnector', async () => {
       const run = await runWorkflow({ verify: failingAlways('FunctionNotFoundError') });
 
       expect(run.path).toEqual([
         'VerifyFunction',
-        'FunctionNamedByArn',
-        'NoConnectorVerified',
+        'NotVerified',
         'PublishRegistrationFailed',
         'RegistrationFailed',
       ]);
       expect(run.attempts.RegisterConnector).toBeUndefined();
-      expect(run.published[0]?.Detail).toMatchObject({ lambdaArn: fixtures.workflowInput().functionArn });
     });
 
-    it('names the function by ARN when a CloudFormation signal named it only by its name', async () => {
-      const input = { ...fixtures.workflowInput(), functionArn: 'no-permission-connector' };
-      const run = await runWorkflow({ input, verify: failingAlways('MissingAppFlowPermissionError') });
+    it.each([
+      ['an ARN', fixtures.workflowInput().functionArn],
+      ["a CloudFormation signal's function name", 'no-permission-connector'],
+      ['a phishing text', 'ACTION REQUIRED: rotate now at https://example.invalid/rotate'],
+    ])(
+      'publishes no lambdaArn when the signal named %s: nothing it gave was validated',
+      async (_, functionArn) => {
+        const input = { ...fixtures.workflowInput(), functionArn };
+        const run = await runWorkflow({ input, verify: failingAlways('InvalidFunctionArnError') });
 
-      expect(run.path).toContain('NoConnectorVerifiedByName');
-      expect(run.published[0]?.Detail).toMatchObject({
-        lambdaArn: `arn:aws:lambda:${input.region}:${input.accountId}:function:no-permission-connector`,
-        connectorLabel: null,
-      });
-    });
+        expect(run.published[0]?.Detail).toMatchObject({
+          connectorLabel: null,
+          lambdaArn: null,
+          accountId: input.accountId,
+          region: input.region,
+        });
+        expect(JSON.stringify(run.published[0]?.Detail)).not.toContain(functionArn);
+      },
+    );
   });
 
   describe('a registration failure', () => {

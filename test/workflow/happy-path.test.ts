@@ -27,11 +27,10 @@ describe('register-connector state machine', () => {
       expect(event?.Detail).toEqual({ ...fixtures.registration(), executionArn: EXECUTION_ARN });
     });
 
-    it('ends with the input, the verification and the registration, publishing adding nothing', async () => {
+    it('ends with the verification and the registration, not the signal, publishing adding nothing', async () => {
       const run = await runWorkflow();
 
       expect(run.output).toEqual({
-        ...fixtures.workflowInput(),
         function: fixtures.verifiedConnector(),
         registration: fixtures.registration(),
       });
@@ -47,15 +46,14 @@ describe('register-connector state machine', () => {
       expect(run.taskInputs.VerifyFunction).toEqual([expected]);
     });
 
-    it('hands RegisterConnector the account and Region of the event and the verified function', async () => {
+    it('hands RegisterConnector the account, Region and function VerifyFunction checked', async () => {
       const run = await runWorkflow();
 
-      const input = fixtures.workflowInput();
       const verified = fixtures.verifiedConnector();
       const expected: RegisterInput = {
         executionArn: EXECUTION_ARN,
-        accountId: input.accountId,
-        region: input.region,
+        accountId: verified.accountId,
+        region: verified.region,
         connectorLabel: verified.connectorLabel,
         description: verified.description,
         lambdaArn: verified.lambdaArn,

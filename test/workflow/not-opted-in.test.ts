@@ -23,7 +23,7 @@ describe('register-connector state machine', () => {
     it('keeps why it was skipped in the output', async () => {
       const run = await runWorkflow({ verify: scripted(answering(fixtures.notOptedIn())) });
 
-      expect(run.output).toEqual({ ...fixtures.workflowInput(), function: fixtures.notOptedIn() });
+      expect(run.output).toEqual({ function: fixtures.notOptedIn() });
     });
   });
 });

@@ -48,7 +48,7 @@ describe('register-connector state machine', () => {
 
       expect(run.attempts.VerifyFunction).toBe(1 + (MaxAttempts ?? Number.NaN));
       expect(run.attempts.RegisterConnector).toBeUndefined();
-      expect(run.path).toContain('NoConnectorVerified');
+      expect(run.path).toContain('NotVerified');
       expectRegistrationFailed(run, { error: name, connectorLabel: null });
     });
   });

@@ -6,6 +6,7 @@ import type { EventPublisher } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
 import { data, ExecutionHistory, type HistoryEvent } from './history.js';
 import { ExecutionTimeoutError, type RunOptions, type StateMachine } from './interpreter.js';
+import { type DataLimitExceededError, exceedsPayloadQuota, resultOverQuota } from './payload-quota.js';
 import { RetryTiming } from './retry-timing.js';
 import { type TaskAttempt, type TaskHandler, type TaskObserver, taskHandler } from './tasks.js';
 
@@ -67,6 +68,11 @@ interface InterpreterEvent {
  * history written as Step Functions writes it from the interpreter's event log and the task
  * handlers' own events. Task handlers yield once before recording, so every interpreter event
  * dispatched before them (TaskStateEntered…) is already in the history.
+ *
+ * The interpreter has no payload quota: a state whose output is over it fails the execution here,
+ * with States.DataLimitExceeded, when its StateExited event is read. That is before the next Task
+ * state does anything (it yields first, then finds the execution failed); the states in between
+ * (Pass, Choice) act on nothing.
  */
 export class ExecutionRun implements TaskObserver {
   readonly record: ExecutionRecord;
@@ -79,6 +85,8 @@ export class ExecutionRun implements TaskObserver {
   >();
   private abortExecution: () => void = () => {};
   private stopRequest: { error?: string; cause?: string } | undefined;
+  /** Set when a state's output went over the payload quota: the execution failed there. */
+  private dataLimit: DataLimitExceededError | undefined;
   private lastEntered: string | undefined;
   private finished = false;
   /** True once the interpreter has returned and the record is final. */
@@ -126,6 +134,7 @@ export class ExecutionRun implements TaskObserver {
   async begin(stateName: string, kind: TaskAttempt['kind']): Promise<TaskAttempt> {
     // Let the history catch up with the interpreter's events dispatched before this handler was called.
     await new Promise((resolve) => setImmediate(resolve));
+    if (this.dataLimit !== undefined) throw this.dataLimit;
     const resource = this.prepared.tasks.get(stateName);
     const attempt = {
       stateName,
@@ -217,6 +226,8 @@ export class ExecutionRun implements TaskObserver {
   }
 
   private onInterpreterEvent(event: InterpreterEvent): void {
+    // Past a state output over the quota the execution has failed: what the interpreter still does is not.
+    if (this.dataLimit !== undefined) return;
     const { state } = event;
     switch (event.type) {
       case 'ExecutionStarted':
@@ -236,6 +247,10 @@ export class ExecutionRun implements TaskObserver {
         break;
       case 'StateExited':
         if (state === undefined || state.type === 'Fail') break;
+        if (exceedsPayloadQuota(state.output)) {
+          this.failOnDataLimit(state.name);
+          break;
+        }
         this.append(`${state.type}StateExited`, { name: state.name, ...data(state.output, 'output') });
         break;
       case 'StateFailed':
@@ -266,6 +281,16 @@ export class ExecutionRun implements TaskObserver {
       default:
         break;
     }
+  }
+
+  /** A state's output is over the payload quota: the execution fails, as on AWS, uncaught. */
+  private failOnDataLimit(stateName: string): void {
+    const failure = resultOverQuota(stateName);
+    this.append('ExecutionFailed', { error: failure.name, cause: failure.message });
+    this.dataLimit = failure;
+    this.finished = true;
+    for (const attempt of this.openAttempts.values()) attempt.closed = true;
+    this.abortExecution();
   }
 
   /** A task the interpreter gave up on (TimeoutSeconds) gets the timed-out event Step Functions writes. */
@@ -303,6 +328,12 @@ export class ExecutionRun implements TaskObserver {
     this.finished = true;
     if (this.record.status === 'ABORTED') return;
     this.record.stopDate = this.deps.now();
+    if (this.dataLimit !== undefined) {
+      this.record.status = 'FAILED';
+      this.record.error = this.dataLimit.name;
+      this.record.cause = this.dataLimit.message;
+      return;
+    }
     if (outcome.ok) {
       this.record.status = 'SUCCEEDED';
       this.record.output = JSON.stringify(outcome.output ?? null);

@@ -4,6 +4,12 @@ import type { Caller, FunctionRuntime } from '../../types.js';
 import type { EventPublisher, PutEventsEntry } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
 import { data } from './history.js';
+import {
+  DataLimitExceededError,
+  exceedsPayloadQuota,
+  inputOverQuota,
+  resultOverQuota,
+} from './payload-quota.js';
 
 /**
  * The Task states of a definition, run locally the way Step Functions runs them:
@@ -13,6 +19,8 @@ import { data } from './history.js';
  * - arn:aws:states:::lambda:invoke: the same, answering { ExecutedVersion, Payload, StatusCode };
  * - arn:aws:states:::events:putEvents: PutEvents on the in-process EventBridge as the state machine's
  *   role, failing with EventBridge.FailedEntry when an entry fails.
+ * Every one of them fails with States.DataLimitExceeded, before calling anything, when its input
+ * after Parameters is over the payload quota, and when its result is (payload-quota.ts).
  */
 
 /** The error a task ends with: aws-local-stepfunctions matches `name`, and uses `message` as the cause. */
@@ -110,6 +118,7 @@ function lambdaTask(
 ): TaskHandler {
   return async (input) => {
     const attempt = await env.observer.begin(stateName, 'lambda');
+    refuseOversizedInput(env, attempt, stateName, input);
     env.observer.note(attempt, 'LambdaFunctionScheduled', {
       resource: functionArn,
       ...data(input, 'input'),
@@ -118,12 +127,15 @@ function lambdaTask(
     env.observer.note(attempt, 'LambdaFunctionStarted');
     try {
       const { result } = await invokeFunction(env, functionArn, input);
+      if (exceedsPayloadQuota(result)) throw resultOverQuota(functionArn);
       env.observer.note(attempt, 'LambdaFunctionSucceeded', data(result, 'output'));
       env.observer.end(attempt, undefined);
       return result;
     } catch (error) {
       const failure =
-        error instanceof TaskFailure ? error : new TaskFailure('Lambda.ServiceException', String(error));
+        error instanceof TaskFailure || error instanceof DataLimitExceededError
+          ? error
+          : new TaskFailure('Lambda.ServiceException', String(error));
       env.observer.note(attempt, 'LambdaFunctionFailed', { error: failure.name, cause: failure.message });
       env.observer.end(attempt, failure.name);
       throw failure;
@@ -141,6 +153,7 @@ function serviceTask(
 ): TaskHandler {
   return async (input) => {
     const attempt = await env.observer.begin(stateName, 'task');
+    refuseOversizedInput(env, attempt, stateName, input);
     env.observer.note(attempt, 'TaskScheduled', {
       resourceType,
       resource,
@@ -151,12 +164,15 @@ function serviceTask(
     env.observer.note(attempt, 'TaskStarted', { resourceType, resource });
     try {
       const output = await run(input);
+      if (exceedsPayloadQuota(output)) throw resultOverQuota(stateName);
       env.observer.note(attempt, 'TaskSucceeded', { resourceType, resource, ...data(output, 'output') });
       env.observer.end(attempt, undefined);
       return output;
     } catch (error) {
       const failure =
-        error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', String(error));
+        error instanceof TaskFailure || error instanceof DataLimitExceededError
+          ? error
+          : new TaskFailure('States.TaskFailed', String(error));
       env.observer.note(attempt, 'TaskFailed', {
         resourceType,
         resource,
@@ -167,6 +183,19 @@ function serviceTask(
       throw failure;
     }
   };
+}
+
+/** A task whose input after Parameters is over the quota is never scheduled: the execution fails. */
+function refuseOversizedInput(
+  env: TaskEnvironment,
+  attempt: TaskAttempt,
+  stateName: string,
+  input: JsonValue,
+): void {
+  if (!exceedsPayloadQuota(input)) return;
+  const failure = inputOverQuota(stateName);
+  env.observer.end(attempt, failure.name);
+  throw failure;
 }
 
 /** The optimized PutEvents integration: Detail objects are sent as JSON text. */

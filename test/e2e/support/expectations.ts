@@ -128,7 +128,8 @@ export async function expectForgedAccountRefused(
     error: 'AccountMismatchError',
     failedIn: 'VerifyFunction',
     connectorLabel: null,
-    lambdaArn: 'arn:aws:lambda:eu-west-1:333333333333:function:finance-connector',
+    lambdaArn: null,
+    causeNames: 'arn:aws:lambda:eu-west-1:333333333333:function:finance-connector',
   });
 }
 
@@ -151,10 +152,15 @@ export interface ExpectedFailure {
   error: string;
   /** The state whose task failed. */
   failedIn: 'VerifyFunction' | 'RegisterConnector';
-  /** The label the failure event carries: null when verification failed before a label was known. */
+  /** The label the failure event carries: null when verification failed. */
   connectorLabel: string | null;
-  /** The function ARN as the signal named it. */
-  lambdaArn: string;
+  /**
+   * The function the failure event names: only one VerifyFunction validated, so null when
+   * verification failed (the event never publishes the signal's own words as a function ARN).
+   */
+  lambdaArn: string | null;
+  /** What the cause must name (escaped as the handler writes it) when the event names no function. */
+  causeNames?: string;
 }
 
 /**
@@ -172,6 +178,7 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
   const cause = JSON.parse(execution.cause ?? '{}') as { errorType?: string; errorMessage?: string };
   expect(cause.errorType).toBe(expected.error);
   expect(cause.errorMessage?.length).toBeGreaterThan(20);
+  if (expected.causeNames !== undefined) expect(cause.errorMessage).toContain(expected.causeNames);
   const entered = statesEntered(execution);
   expect(entered[0]).toBe('VerifyFunction');
   expect(entered.slice(-2)).toEqual(['PublishRegistrationFailed', 'RegistrationFailed']);

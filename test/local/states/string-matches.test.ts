@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateMachine, type StateMachineDefinition } from '../../../local/services/states/interpreter.js';
 import { stringMatcher } from '../../../local/services/states/string-matches.js';
-import { ADMIN, readFixture, type StatesHarness, startStates } from './harness.js';
 
 /** A Choice that goes to Matched when $.value StringMatches `pattern`. */
 function choice(pattern: string): StateMachineDefinition {
@@ -61,35 +60,6 @@ describe('StringMatches', () => {
     it('does not take ? as a wildcard', async () => {
       await expect(decide('v?', 'v1')).resolves.toBe('unmatched');
       await expect(decide('v?', 'v?')).resolves.toBe('matched');
-    });
-  });
-
-  describe("in the registrar's ASL", () => {
-    let harness: StatesHarness;
-    afterEach(() => harness.close());
-
-    it('takes a function ARN with a line break for an ARN (FunctionNamedByArn)', async () => {
-      harness = await startStates();
-      harness.runtime.queue('verifyFunction', {
-        functionError: readFixture('invalid-function-arn-error.json'),
-      });
-      const input = {
-        ...readFixture<Record<string, unknown>>('workflow-input.json'),
-        functionArn: 'arn:aws:lambda:eu-west-1:222222222222:function:sales-connector\n',
-      };
-
-      const { executionArn } = await harness.states.startExecution(
-        { stateMachineArn: harness.hub.stateMachine.arn, input: JSON.stringify(input) },
-        ADMIN,
-      );
-      const record = await harness.states.waitForExecution(executionArn);
-
-      const entered = record.history
-        .filter((event) => event.type.endsWith('StateEntered'))
-        .map((event) => (event.stateEnteredEventDetails as { name: string }).name);
-      expect(entered).toContain('FunctionNamedByArn');
-      expect(entered).toContain('NoConnectorVerified');
-      expect(entered).not.toContain('NoConnectorVerifiedByName');
     });
   });
 });

@@ -213,6 +213,40 @@ describe('StatesService running the real ASL', () => {
       });
     });
 
+    it('publishes a function ARN VerifyFunction refused nowhere: the failure event names no function', async () => {
+      harness = await startStates();
+      harness.runtime.queue('verifyFunction', {
+        functionError: readFixture('invalid-function-arn-error.json'),
+      });
+      const functionArn = 'arn:aws:lambda:eu-west-1:222222222222:function:sales-connector\n';
+      const input = {
+        ...readFixture<{ accountId: string; region: string }>('workflow-input.json'),
+        functionArn,
+      };
+      const { executionArn } = await harness.states.startExecution(
+        { stateMachineArn: harness.hub.stateMachine.arn, input: JSON.stringify(input) },
+        ADMIN,
+      );
+      const record = await harness.states.waitForExecution(executionArn);
+      expect(shape(record.history).filter((type) => type.includes('StateEntered'))).toEqual([
+        'TaskStateEntered(VerifyFunction)',
+        'PassStateEntered(NotVerified)',
+        'TaskStateEntered(PublishRegistrationFailed)',
+        'FailStateEntered(RegistrationFailed)',
+      ]);
+      await harness.events.idle();
+      const alert = harness.events.publishedEvents({ busName: harness.hub.eventBus.name }).at(-1);
+      expect(alert?.event.detail).toEqual({
+        error: 'InvalidFunctionArnError',
+        cause: readFixtureText('invalid-function-arn-error.json'),
+        connectorLabel: null,
+        lambdaArn: null,
+        accountId: input.accountId,
+        region: input.region,
+        executionArn,
+      });
+    });
+
     it('fails the announcement with EventBridge.FailedEntry when an entry fails', async () => {
       const failing: PutEventsResult = {
         Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'denied' }],

@@ -123,6 +123,25 @@ describe('parseRegisterInput', () => {
     });
   });
 
+  describe('naming what it refused', () => {
+    it.each([
+      [
+        'connectorLabel',
+        { connectorLabel: 'evil\u202elabel\nACTION REQUIRED' },
+        'evil\\u202elabel\\u000aACTION',
+      ],
+      ['accountId', { accountId: '1111\u0000' }, '"1111\\u0000"'],
+      ['lastModified', { lastModified: `tomorrow\r${'x'.repeat(400)}` }, 'tomorrow\\u000dxxx'],
+      ['lambdaArn', { lambdaArn: 'ACTION REQUIRED\n: rotate now' }, 'ACTION REQUIRED\\u000a: rotate now'],
+      ['region', { region: 'eu-west-1\u2028' }, 'Region eu-west-1\\u2028'],
+    ])('escapes and cuts the %s it was given', (_, fields, escaped) => {
+      const { message } = rejection(registerInput(fields as Partial<RegisterInput>));
+      expect(message).toContain(escaped);
+      expect(message).toMatch(/^[\x20-\x7e]*$/);
+      expect(message).not.toContain('x'.repeat(200));
+    });
+  });
+
   describe('with the Lambda ARN', () => {
     it('rejects a malformed ARN as InvalidInputError naming lambdaArn', () => {
       const error = rejection(registerInput({ lambdaArn: 'arn:aws:s3:::bucket' }));

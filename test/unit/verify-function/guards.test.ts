@@ -124,7 +124,7 @@ describe('guardFunction', () => {
       );
       expect(error).toBeInstanceOf(AccountNotAllowedError);
       expect(error.message).toContain('Account 222222222222 is not in the hub');
-      expect(error.message).toContain('ALLOWED_ACCOUNT_IDS (444444444444)');
+      expect(error.message).toContain('ALLOWED_ACCOUNT_IDS (444444444444), so arn:aws:lambda:');
     });
 
     it('refuses a Region missing from a non-empty served list', () => {
@@ -133,7 +133,7 @@ describe('guardFunction', () => {
       );
       expect(error).toBeInstanceOf(RegionNotServedError);
       expect(error.message).toContain('Region eu-west-1 is not in the hub');
-      expect(error.message).toContain('SERVED_REGIONS (us-east-1)');
+      expect(error.message).toContain('SERVED_REGIONS (us-east-1), so arn:aws:lambda:');
     });
   });
 });

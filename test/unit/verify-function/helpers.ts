@@ -44,7 +44,7 @@ export function fakeLogger() {
   return { info: vi.fn(), warn: vi.fn(), appendKeys: vi.fn() };
 }
 
-export const verifyConfig: VerifyConfig = { probeTimeoutMs: 10_000 };
+export const verifyConfig: VerifyConfig = { probeTimeoutMs: 10_000, allowUntaggedPipelineHints: false };
 
 export const SPOKE = '222222222222';
 export const HUB = '111111111111';

@@ -142,6 +142,21 @@ describe('evaluatePolicy', () => {
       expect(verdict).toHaveProperty('reason', expect.stringContaining(reason));
     });
 
+    it("escapes the owner's words it quotes: the statement's Sid and its SourceAccount values", () => {
+      const statement = {
+        Sid: 'ACTION REQUIRED\u202e\nrotate now',
+        Effect: 'Allow',
+        Principal: { Service: 'appflow.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Condition: { StringEquals: { 'AWS:SourceAccount': ['999999999999\u0007'] } },
+      };
+      const verdict = evaluatePolicy(JSON.stringify({ Statement: [statement] }), SPOKE);
+      expect(verdict).toHaveProperty(
+        'reason',
+        'statement ACTION REQUIRED\\u202e\\u000arotate now allows appflow.amazonaws.com for AWS:SourceAccount 999999999999\\u0007, not 222222222222 alone',
+      );
+    });
+
     it('accepts a single statement given as an object', () => {
       const document = fixture<{ Statement: unknown[] }>('policy-appflow.json');
       const single = { ...document, Statement: document.Statement[1] };

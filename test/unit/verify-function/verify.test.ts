@@ -65,15 +65,16 @@ describe('verifyFunction', () => {
   describe('verifies a tagged connector', () => {
     it('answers the VerifiedConnector the register task needs', async () => {
       healthyConnector();
+      // Only what RegisterConnector and the events need: it replaces the signal in the state data.
       await expect(verifyFunction(fixture('input-cloudtrail.json'), deps)).resolves.toEqual({
         optedIn: true,
+        accountId: '222222222222',
+        region: 'eu-west-1',
         connectorLabel: 'acme-orders',
         description: 'Orders from the Acme ERP',
         lambdaArn: CONNECTOR_ARN,
         codeSha256: 'n7GJ8PZ5Xb3R0S4cV2uW9yQ1kT6mL8dF0hA3jE5iC7o=',
         lastModified: '2026-11-27T08:00:00.000Z',
-        connectorName: 'AcmeOrders',
-        connectorVersion: '1.4.0',
       });
     });
 
@@ -113,6 +114,8 @@ describe('verifyFunction', () => {
           connectorLabel: 'acme-orders',
           lambdaArn: CONNECTOR_ARN,
           labelSource: 'tag',
+          connectorName: 'AcmeOrders',
+          connectorVersion: '1.4.0',
           connectorModes: ['SOURCE'],
           functionState: 'Active',
           trigger: event.trigger,
@@ -132,9 +135,10 @@ describe('verifyFunction', () => {
       });
     });
 
-    it('verifies an untagged function a pipeline named with a label', async () => {
+    it('verifies an untagged function a pipeline named with a label when the hub lets hints fill in', async () => {
       healthyConnector('get-function-untagged.json');
-      await expect(verifyFunction(fixture('input-pipeline.json'), deps)).resolves.toMatchObject({
+      const open = { ...deps, config: { ...verifyConfig, allowUntaggedPipelineHints: true } };
+      await expect(verifyFunction(fixture('input-pipeline.json'), open)).resolves.toMatchObject({
         optedIn: true,
         connectorLabel: 'acme-orders',
         description: 'Orders from the Acme ERP',
@@ -168,6 +172,18 @@ describe('verifyFunction', () => {
         reason: expect.stringContaining('no appflow:connector-label tag'),
       });
       expect(lambdaMock).toHaveReceivedCommandTimes(GetFunctionCommand, 1);
+      expect(lambdaMock).not.toHaveReceivedCommand(GetPolicyCommand);
+      expect(lambdaMock).not.toHaveReceivedCommand(InvokeCommand);
+    });
+
+    it('skips an untagged function a pipeline named with a label: a hint is not an opt-in', async () => {
+      healthyConnector('get-function-untagged.json');
+      const result = await verifyFunction(fixture('input-pipeline.json'), deps);
+      expect(result).toEqual({
+        optedIn: false,
+        lambdaArn: CONNECTOR_ARN,
+        reason: expect.stringContaining(`the signal's connectorLabel "acme-orders" does not opt it in`),
+      });
       expect(lambdaMock).not.toHaveReceivedCommand(GetPolicyCommand);
       expect(lambdaMock).not.toHaveReceivedCommand(InvokeCommand);
     });
