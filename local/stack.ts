@@ -35,8 +35,8 @@ export const SPOKE_TEMPLATE = join(ROOT, 'spoke/template.yaml');
 
 /**
  * Environments one function keeps at most (see StackOptions.runtime). Eight keep AppFlow's 10
- * requests per second fed in the 200-connector burst (docs/benchmarks.md): a register invocation
- * holds its environment ~0.3 s past its pacer slot, so 3 to 4 are busy at 9 per second.
+ * requests per second fed in the 200-connector burst: a register invocation holds its environment
+ * only briefly past its pacer slot (docs/benchmarks.md, section 3).
  */
 export const DEFAULT_ENVIRONMENTS_PER_FUNCTION = 8;
 

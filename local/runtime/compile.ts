@@ -12,8 +12,9 @@ export type CompileOutcome = { ok: true; path: string } | { ok: false; error: Fu
 /**
  * Turns a TypeScript function module into an ES module a worker can import. Bundled once per module
  * and code hash with esbuild (as serverless-esbuild would bundle it for deploy), in the parent: a
- * TypeScript loader inside each worker (tsx) costs about 0.7 s per cold start, a bundle about 0.1 s.
- * JavaScript modules (.mjs bundles of `npm run build`) are imported as they are.
+ * TypeScript loader inside each worker (tsx) makes every cold start much slower than importing a
+ * bundle (docs/benchmarks.md, section 5). JavaScript modules (the .mjs bundles of the packaged hub)
+ * are imported as they are.
  */
 export class ModuleCompiler {
   private readonly outputs = new Map<string, Promise<CompileOutcome>>();
@@ -61,9 +62,9 @@ export class ModuleCompiler {
         target: 'node20',
         // Stack traces (the Cause Step Functions shows) then point at the TypeScript source.
         sourcemap: 'inline',
-        // Positions are all a stack trace needs. Without the sources' text the map of the healthy
-        // connector is 39 KB instead of 88 KB, and each cold start (which decodes and parses it under
-        // --enable-source-maps) ~4 ms cheaper: 200 connectors start in a burst.
+        // Positions are all a stack trace needs. Without the sources' text the bundle is much smaller
+        // and each cold start, which decodes and parses its map under --enable-source-maps, cheaper
+        // (docs/benchmarks.md, section 5): 200 connectors start in a burst.
         sourcesContent: false,
         logLevel: 'silent',
         banner: {

@@ -39,8 +39,8 @@ export interface FunctionRuntimeOptions {
    * served, for one of them to be free instead of starting another. Default: no cap, one environment
    * per concurrent invocation, as on AWS. The local stack's functions share two cores: 200
    * environments of one function each pay their own cold start and their own first-invocation
-   * compilation of the same code (~80-100 ms of CPU for the registrar's bundles), where a few dozen
-   * reused ones do the same work for ~15-25 ms an invocation. For the caller a queued invocation is a
+   * compilation of the same code, where a few reused ones pay it once (docs/benchmarks.md, section
+   * 5). For the caller a queued invocation is a
    * slower cold start: it is admitted (counted against concurrency, never throttled for the wait),
    * and its timeout starts when an environment takes it. A function that synchronously invokes
    * itself deeper than the cap would wait on itself: leave the cap off for such worlds.
@@ -49,9 +49,10 @@ export interface FunctionRuntimeOptions {
   /**
    * Environments initialising (cold starting) at once, across all functions; a cold start beyond
    * them waits its turn, unless an environment of its function is free first. Default: no limit.
-   * Started together, cold starts share the cores and all finish late (200 at once on two cores run
-   * into Lambda's 10 s init limit); in turn, each takes its own ~0.2 s and the first ones serve
-   * invocations at once. The init timeout starts when the environment starts, not while it waits.
+   * Started together, cold starts share the cores and all finish late (200 at once on two cores ran
+   * into Lambda's 10 s init limit: docs/benchmarks.md, section 3); in turn, each finishes on its own
+   * and the first ones serve invocations at once. The init timeout starts when the environment
+   * starts, not while it waits.
    */
   maxConcurrentInits?: number;
   /** An environment idle this long is terminated. Default 10 minutes. */
@@ -180,10 +181,10 @@ class WorkerFunctionRuntime implements LocalFunctionRuntime {
 
   constructor(private readonly options: FunctionRuntimeOptions) {
     // V8's memory reducer runs full garbage collections in every isolate that falls idle, to shrink
-    // its heap. Each environment is an isolate of this process: after a burst, 200 idle connector
-    // environments spent ~60 ms of CPU each on it (measured: 5.8 s for 100 idle workers, 0.35 s
-    // without), on the cores the busy ones need. On Lambda that work is each sandbox's own. The cost
-    // is memory (~7 MB more per idle environment), which the idle reaper and maxEnvironments bound.
+    // its heap. Each environment is an isolate of this process: after a burst, the idle connector
+    // environments' collections took the cores the busy ones need (docs/benchmarks.md, section 5).
+    // On Lambda that work is each sandbox's own. The cost is memory per idle environment, which the
+    // idle reaper and maxEnvironments bound.
     // V8 flags are process-wide and read when an isolate starts: set before the first worker.
     setFlagsFromString('--no-memory-reducer');
     this.defaultConcurrency = options.defaultConcurrency ?? 50;

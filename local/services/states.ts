@@ -67,7 +67,8 @@ const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 
 
 /**
  * Interpreters by definition text. Building one validates the definition with asl-validator, which
- * takes hundreds of milliseconds; a StateMachine keeps no state between runs, so one is shared.
+ * is slow (docs/benchmarks.md, section 5); a StateMachine keeps no state between runs, so one is
+ * shared.
  */
 const interpreters = new Map<string, StateMachine>();
 

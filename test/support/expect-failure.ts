@@ -19,8 +19,9 @@ export interface ExpectedFailure {
 }
 
 /**
- * Asserts the alert branch: one ConnectorRegistrationFailed with the DESIGN.md fields, then the
- * RegistrationFailed Fail state ending the execution with the same error and cause.
+ * Asserts the alert branch: one ConnectorRegistrationFailed with the fields of docs/design.md, 2.4
+ * Published events, then the RegistrationFailed Fail state ending the execution with the same error
+ * and cause.
  */
 export function expectRegistrationFailed(run: WorkflowRun, expected: ExpectedFailure): void {
   const input = expected.input ?? fixtures.workflowInput();

@@ -33,8 +33,9 @@ describe('register-connector state machine', () => {
   );
 
   describe('started by hand with an input that has no hints', () => {
-    // WorkflowInput.hints is optional in types.ts, but VerifyFunction's Parameters read "$.hints": a
-    // missing path is States.Runtime, which no Catch can handle, so no alert would be published.
+    // The rules always write hints (docs/design.md, 2.2 The workflow input), because VerifyFunction's
+    // Parameters read "$.hints": a missing path is States.Runtime, which no Catch can handle, so an
+    // execution started by hand without it ends without an alert.
     it('fails with States.Runtime before VerifyFunction runs', async () => {
       const { hints: _, ...input } = fixtures.workflowInput();
       const run = await runWorkflow({ input });

@@ -19,7 +19,7 @@ describe('register-connector state machine', () => {
       expect(run.failures).toEqual([]);
     });
 
-    it('publishes one ConnectorRegistered on the hub bus with exactly the DESIGN.md fields', async () => {
+    it('publishes one ConnectorRegistered on the hub bus with exactly the fields docs/design.md 2.4 names', async () => {
       const run = await runWorkflow();
 
       const event = expectOnlyPublished(run, 'PublishConnectorRegistered', DetailType.ConnectorRegistered);

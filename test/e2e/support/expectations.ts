@@ -50,9 +50,9 @@ export interface ExpectedRegistration {
 /**
  * Checks that an event ended in a registration: one execution, SUCCEEDED through
  * PublishConnectorRegistered; one ConnectorRegistered event on the hub bus carrying every field of
- * DESIGN.md with the right values (codeSha256 as Lambda's GetFunction reports it); no alert; and
- * AppFlow, asked through its API in the function's account, holds the label for that function.
- * Returns the execution.
+ * docs/design.md 2.4 with the right values (codeSha256 as Lambda's GetFunction reports it); no
+ * alert; and AppFlow, asked through its API in the function's account, holds the label for that
+ * function. Returns the execution.
  */
 export async function expectRegistration(
   stack: Stack,
@@ -166,7 +166,8 @@ export interface ExpectedFailure {
 /**
  * Checks that an event ended in an alerted failure: one execution FAILED with the error (its cause
  * Lambda's error payload for that error); one ConnectorRegistrationFailed event on the hub bus with
- * every field of DESIGN.md; one alert on the hub's SNS alert topic about it. Returns the execution.
+ * every field of docs/design.md 2.4; one alert on the hub's SNS alert topic about it. Returns the
+ * execution.
  */
 export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFailure): ExecutionRecord {
   const hub = stack.hubIn(origin.region);
@@ -207,21 +208,21 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
   return execution;
 }
 
-/** Every field DESIGN.md names for each event the workflow publishes. */
-const DESIGN_FIELDS = {
+/** Every field docs/design.md (2.4 Published events) names for each event the workflow publishes. */
+const PUBLISHED_FIELDS = {
   ConnectorRegistered: REGISTERED_FIELDS,
   ConnectorRegistrationFailed: FAILED_FIELDS,
 } as const;
 
 /**
  * Checks that an execution published exactly one event: on the hub bus, with the registrar's source,
- * the detail-type and every field DESIGN.md names for it. Returns the event.
+ * the detail-type and every field docs/design.md 2.4 names for it. Returns the event.
  */
 function expectOnlyRegistrarEvent(
   stack: Stack,
   execution: ExecutionRecord,
   hubBusArn: string,
-  detailType: keyof typeof DESIGN_FIELDS,
+  detailType: keyof typeof PUBLISHED_FIELDS,
 ): PublishedEvent['event'] {
   const published = registrarEventsOf(stack, execution.executionArn);
   expect(published).toHaveLength(1);
@@ -231,6 +232,6 @@ function expectOnlyRegistrarEvent(
     source: REGISTRAR_SOURCE,
     detailType,
   });
-  expect(Object.keys(event.detail as object).sort()).toEqual([...DESIGN_FIELDS[detailType]]);
+  expect(Object.keys(event.detail as object).sort()).toEqual([...PUBLISHED_FIELDS[detailType]]);
   return event;
 }

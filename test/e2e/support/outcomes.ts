@@ -1,7 +1,7 @@
 import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
 import type { ExecutionRecord, PublishedEvent, Stack } from '../../../local/index.js';
 
-/** ConnectorRegistered's detail, every field DESIGN.md names. */
+/** ConnectorRegistered's detail: every field docs/design.md, 2.4 Published events, names. */
 export const REGISTERED_FIELDS = [
   'accountId',
   'action',
@@ -13,7 +13,7 @@ export const REGISTERED_FIELDS = [
   'region',
 ] as const;
 
-/** ConnectorRegistrationFailed's detail, every field DESIGN.md names (connectorLabel may be null). */
+/** ConnectorRegistrationFailed's detail: every field of docs/design.md 2.4 (connectorLabel may be null). */
 export const FAILED_FIELDS = [
   'accountId',
   'cause',
