@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: builds the production bundles, then runs every benchmark of bench/ in turn, each in
+// `npm run bench`: runs every benchmark of bench/ in turn (the hub is packaged on demand), each in
 // its own Node process (so one's memory and worker threads do not weigh on the next), and prints
 // every figure. Not a test: nothing here is in `npm test`. Each benchmark bounds its own time; this
 // runner also kills one that overstays. Traffic goes only to 127.0.0.1.

@@ -1,5 +1,5 @@
-// One set of esbuild options for the bundles `npm run build` writes (run by the local stack and the
-// benchmarks) and the ones serverless-esbuild packages for deploy, so what is tested is what ships.
+// The esbuild options serverless-esbuild packages the functions with (serverless.yml's
+// custom.esbuild.config); the local stack and the benchmarks run the zips it writes.
 // CommonJS because serverless-esbuild loads its `config` file with require().
 const options = {
   bundle: true,

@@ -11,11 +11,10 @@ export interface Delivery {
 }
 
 /**
- * Puts a sample's event through the emulated EventBridge the way it would reach the hub (busOf): an
- * event of the hub account on its default bus (where CloudTrail and CloudFormation deliver it), an
- * event of a member account, or one whose sample says `"bus": "hub"`, on the hub bus by ARN (where
- * the spoke's forwarding rule delivers it and the workflow publishes). aws.* events are put by the
- * account's AWS-service stand-in, since only AWS may use those sources.
+ * Puts a sample's event where AWS would (busOf): on the default bus of its account and Region, where
+ * CloudTrail, CloudFormation and pipelines put it (a member account's spoke forwards it to the hub
+ * bus), or, when the sample says `"bus": "hub"`, straight on the hub bus by ARN. aws.* events are put
+ * by the account's AWS-service stand-in, since only AWS may use those sources.
  */
 export async function sendSample(stack: Stack, sample: Sample): Promise<Delivery> {
   const awsService = sample.entry.Source.startsWith('aws.');
