@@ -75,6 +75,9 @@ interface InterpreterEvent {
   Cause?: unknown;
 }
 
+/** A task attempt, with the run it belongs to. */
+type RunAttempt = TaskAttempt & { resource?: string; resourceType?: string; generation: number };
+
 /** The definition as the interpreter takes it. */
 type Definition = ConstructorParameters<typeof StateMachine>[0];
 
@@ -92,10 +95,9 @@ export class ExecutionRun implements TaskObserver {
   private current: Promise<ExecutionRecord>;
   private readonly history: ExecutionHistory;
   private timing: RetryTiming;
-  private readonly openAttempts = new Map<
-    string,
-    TaskAttempt & { resource?: string; resourceType?: string }
-  >();
+  private readonly openAttempts = new Map<string, RunAttempt>();
+  /** Counts the runs: an attempt of an earlier run (a timed-out task answering late) is ignored. */
+  private generation = 0;
   private abortExecution: () => void = () => {};
   private stopRequest: { error?: string; cause?: string } | undefined;
   private lastEntered: string | undefined;
@@ -177,7 +179,9 @@ export class ExecutionRun implements TaskObserver {
     this.lastEntered = undefined;
     this.finished = false;
     this.ended = false;
+    for (const attempt of this.openAttempts.values()) attempt.closed = true;
     this.openAttempts.clear();
+    this.generation++;
     this.timing = new RetryTiming(this.prepared.states, this.deps.timeScale, this.deps.random);
     this.runStart = this.history.events.length;
     this.history.add('ExecutionRedriven', { redriveCount: this.record.redriveCount });
@@ -213,9 +217,10 @@ export class ExecutionRun implements TaskObserver {
     // Let the history catch up with the interpreter's events dispatched before this handler was called.
     await new Promise((resolve) => setImmediate(resolve));
     const resource = this.prepared.tasks.get(stateName);
-    const attempt = {
+    const attempt: RunAttempt = {
       stateName,
       kind,
+      generation: this.generation,
       closed: this.finished,
       ...(resource?.kind === 'events-put' ? { resourceType: 'events', resource: 'putEvents' } : {}),
       ...(resource?.kind === 'lambda-invoke' ? { resourceType: 'lambda', resource: 'invoke' } : {}),
@@ -226,12 +231,17 @@ export class ExecutionRun implements TaskObserver {
   }
 
   note(attempt: TaskAttempt, type: string, details?: Record<string, unknown>): void {
-    if (!attempt.closed) this.append(type, details);
+    if (!attempt.closed && this.ofLatestRun(attempt)) this.append(type, details);
   }
 
   end(attempt: TaskAttempt, errorName: string | undefined): void {
     attempt.closed = true;
-    this.timing.attemptEnded(attempt.stateName, errorName);
+    if (this.ofLatestRun(attempt)) this.timing.attemptEnded(attempt.stateName, errorName);
+  }
+
+  /** Whether the attempt belongs to the latest run (not to one a redrive replaced). */
+  private ofLatestRun(attempt: TaskAttempt): boolean {
+    return (attempt as RunAttempt).generation === this.generation;
   }
 
   lambdaInvoked(): void {

@@ -69,6 +69,22 @@ async function start(options: { maxOpenExecutions?: number; hub?: HubDeployment 
   return env;
 }
 
+/** The states service with one state machine of the hub's deployment replaced by a fixture's definition. */
+async function startWith(fixture: string, name: string): Promise<Env> {
+  const hub = await hubDeployment();
+  const verifyArn = hub.functions.find((fn) => fn.logicalId === 'VerifyFunctionLambdaFunction')?.arn ?? '';
+  const definitionString = readFixtureText(fixture).replace('VERIFY_FUNCTION_ARN', verifyArn);
+  const machine = {
+    ...hub.stateMachine,
+    name,
+    arn: hub.stateMachine.arn.replace(/[^:]+$/, name),
+    definitionString,
+    definition: JSON.parse(definitionString) as Record<string, unknown>,
+  };
+  const stack: DeployedStack = { ...hub.stack, stateMachines: [machine] };
+  return start({ hub: { ...hub, stack, stateMachine: machine } });
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!condition()) {
@@ -77,8 +93,8 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-const startExecution = async ({ sfn, stateMachineArn }: Env, input = INPUT) =>
-  (await sfn.send(new StartExecutionCommand({ stateMachineArn, input }))).executionArn as string;
+const startExecution = async ({ sfn, stateMachineArn }: Env, input = INPUT, machineArn = stateMachineArn) =>
+  (await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, input }))).executionArn as string;
 
 const finished = async ({ harness, sfn }: Env, executionArn: string) => {
   await harness.states.waitForExecution(executionArn);
@@ -376,30 +392,48 @@ describe('RedriveExecution', () => {
     });
   });
 
+  describe('an execution that timed out', () => {
+    it('continues from the state that was running, its state machine timeout counting afresh', async () => {
+      const current = await startWith('timeout-definition.json', 'with-timeout');
+      // The first call outlasts the 2 s timeout and answers while the redriven call runs: too late to count.
+      current.harness.runtime.queue(
+        'verifyFunction',
+        { result: readFixture('verified-connector.json'), delayMs: 3000 },
+        { result: readFixture('verified-connector.json'), delayMs: 1500 },
+      );
+      const executionArn = await startExecution(current, INPUT, current.stateMachineArn);
+      expect(await finished(current, executionArn)).toMatchObject({
+        status: 'TIMED_OUT',
+        redriveStatus: 'REDRIVABLE',
+      });
+      const before = (await historyOf(current, executionArn)).length;
+
+      await current.sfn.send(new RedriveExecutionCommand({ executionArn }));
+      const described = await finished(current, executionArn);
+      expect(described).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+      // The Pass state that completed before the timeout is not run again; its result is kept.
+      expect(JSON.parse(described.output ?? '{}')).toMatchObject({ prepared: { prepared: true } });
+      expect(shape(await historyOf(current, executionArn), before)).toEqual([
+        'ExecutionRedriven',
+        'TaskStateEntered(Verify)',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionSucceeded',
+        'TaskStateExited(Verify)',
+        'SucceedStateEntered(Done)',
+        'SucceedStateExited(Done)',
+        'ExecutionSucceeded',
+      ]);
+    });
+  });
+
   describe('a failure inside a Parallel state', () => {
     it('is refused with a clear error: the interpreter cannot rerun only the failed branch', async () => {
-      const hub = await hubDeployment();
-      const verifyArn =
-        hub.functions.find((fn) => fn.logicalId === 'VerifyFunctionLambdaFunction')?.arn ?? '';
-      const definitionString = readFixtureText('parallel-definition.json').replace(
-        'VERIFY_FUNCTION_ARN',
-        verifyArn,
-      );
-      const machine = {
-        ...hub.stateMachine,
-        name: 'with-parallel',
-        arn: hub.stateMachine.arn.replace(/[^:]+$/, 'with-parallel'),
-        definitionString,
-        definition: JSON.parse(definitionString) as Record<string, unknown>,
-      };
-      const stack: DeployedStack = { ...hub.stack, stateMachines: [machine] };
-      const current = await start({ hub: { ...hub, stack, stateMachine: machine } });
+      const current = await startWith('parallel-definition.json', 'with-parallel');
       current.harness.runtime.queue('verifyFunction', {
         functionError: readFixture('invalid-function-arn-error.json'),
       });
-      const executionArn = (
-        await current.sfn.send(new StartExecutionCommand({ stateMachineArn: machine.arn, input: INPUT }))
-      ).executionArn as string;
+      const executionArn = await startExecution(current, INPUT, current.stateMachineArn);
       expect(await finished(current, executionArn)).toMatchObject({
         status: 'FAILED',
         redriveStatus: 'REDRIVABLE',
