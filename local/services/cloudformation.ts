@@ -1,6 +1,7 @@
 import type { DeployedStack } from '../deploy/deploy.js';
 import { AwsServiceError } from '../http/errors.js';
 import { escapeXml, queryResponse } from '../http/protocols.js';
+import { queryAction } from '../http/query.js';
 import type { AwsRequest, Caller, EmulatedService } from '../types.js';
 
 /**
@@ -13,6 +14,8 @@ export const CLOUDFORMATION_NAMESPACE = 'http://cloudformation.amazonaws.com/doc
 const VERSION = '2010-05-15';
 /** What DescribeStacks shows for a NoEcho parameter (as AWS answers it; the user guide writes "*****"). */
 export const NO_ECHO_MASK = '****';
+const ACTIONS = ['DescribeStacks', 'DescribeStackResources', 'ListStackResources'] as const;
+type Action = (typeof ACTIONS)[number];
 /** DescribeStackResources returns "only the first 100 resources". */
 const DESCRIBE_RESOURCES_LIMIT = 100;
 
@@ -86,7 +89,7 @@ export function createCloudFormationService(
     return found;
   };
 
-  const operations: Record<string, (request: AwsRequest, params: URLSearchParams) => string> = {
+  const operations: Record<Action, (request: AwsRequest, params: URLSearchParams) => string> = {
     DescribeStacks: (request, params) => {
       const name = params.get('StackName');
       if (name !== null) return `<Stacks>${stackXml(find(request, name))}</Stacks>`;
@@ -116,7 +119,7 @@ export function createCloudFormationService(
       const resources = described.stack.resources
         .filter((resource) => logicalId === null || resource.logicalId === logicalId)
         .slice(0, DESCRIBE_RESOURCES_LIMIT);
-      return `<StackResources>${resources.map((resource) => resourceXml(described, resource)).join('')}</StackResources>`;
+      return `<StackResources>${resources.map((resource) => resourceXml(described, resource, 'StackResource')).join('')}</StackResources>`;
     },
     ListStackResources: (request, params) => {
       const name = params.get('StackName');
@@ -132,25 +135,13 @@ export function createCloudFormationService(
         `resources|${described.stack.stackId}`,
         pageSize,
       );
-      return `<StackResourceSummaries>${page.items.map((resource) => resourceSummaryXml(described, resource)).join('')}</StackResourceSummaries>${page.nextTokenXml}`;
+      return `<StackResourceSummaries>${page.items.map((resource) => resourceXml(described, resource, 'StackResourceSummary')).join('')}</StackResourceSummaries>${page.nextTokenXml}`;
     },
   };
 
   const handle = async (request: AwsRequest) => {
-    const params = new URLSearchParams(request.body);
-    for (const [name, value] of request.query) if (!params.has(name)) params.set(name, value);
-    const action = params.get('Action');
-    if (!action) throw new AwsServiceError(400, 'MissingAction', 'Missing Action');
-    const version = params.get('Version');
-    const operation = Object.hasOwn(operations, action) ? operations[action] : undefined;
-    if ((version !== null && version !== VERSION) || operation === undefined) {
-      throw new AwsServiceError(
-        400,
-        'InvalidAction',
-        `Could not find operation ${action} for version ${version ?? VERSION}`,
-      );
-    }
-    return queryResponse(action, operation(request, params), CLOUDFORMATION_NAMESPACE);
+    const { action, params } = queryAction(request, VERSION, ACTIONS);
+    return queryResponse(action, operations[action](request, params), CLOUDFORMATION_NAMESPACE);
   };
 
   return {
@@ -222,30 +213,20 @@ function stackXml({ stack, deployment, createdAt }: Described): string {
 
 type Resource = DeployedStack['resources'][number];
 
-/** A StackResource (DescribeStackResources). */
-function resourceXml({ stack, createdAt }: Described, resource: Resource): string {
+/** A StackResource (DescribeStackResources) or, shorter, a StackResourceSummary (ListStackResources). */
+function resourceXml(
+  { stack, createdAt }: Described,
+  resource: Resource,
+  shape: 'StackResource' | 'StackResourceSummary',
+): string {
+  const full = shape === 'StackResource';
   return (
     '<member>' +
-    element('StackName', stack.stackName) +
-    element('StackId', stack.stackId) +
+    (full ? element('StackName', stack.stackName) + element('StackId', stack.stackId) : '') +
     element('LogicalResourceId', resource.logicalId) +
     element('PhysicalResourceId', resource.physicalId) +
     element('ResourceType', resource.type) +
-    element('Timestamp', createdAt.toISOString()) +
-    element('ResourceStatus', 'CREATE_COMPLETE') +
-    '<DriftInformation><StackResourceDriftStatus>NOT_CHECKED</StackResourceDriftStatus></DriftInformation>' +
-    '</member>'
-  );
-}
-
-/** A StackResourceSummary (ListStackResources). */
-function resourceSummaryXml({ createdAt }: Described, resource: Resource): string {
-  return (
-    '<member>' +
-    element('LogicalResourceId', resource.logicalId) +
-    element('PhysicalResourceId', resource.physicalId) +
-    element('ResourceType', resource.type) +
-    element('LastUpdatedTimestamp', createdAt.toISOString()) +
+    element(full ? 'Timestamp' : 'LastUpdatedTimestamp', createdAt.toISOString()) +
     element('ResourceStatus', 'CREATE_COMPLETE') +
     '<DriftInformation><StackResourceDriftStatus>NOT_CHECKED</StackResourceDriftStatus></DriftInformation>' +
     '</member>'
