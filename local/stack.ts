@@ -20,6 +20,12 @@ import {
 } from './runtime/index.js';
 import type { StoreSnapshot } from './services/appflow/store.js';
 import { type AppFlowService, createAppFlowService } from './services/appflow.js';
+import {
+  type CloudFormationService,
+  createCloudFormationService,
+  STACK_SET_DEPLOYMENT,
+  serverlessDeployment,
+} from './services/cloudformation.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
 import { createLambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
@@ -97,6 +103,8 @@ export interface Stack {
   events: EventsService;
   states: StatesService;
   sts: StsService;
+  /** Describes the deployed stacks (DescribeStacks, DescribeStackResources, ListStackResources). */
+  cloudformation: CloudFormationService;
   /** The emulation's own warnings and errors, latest 1000 (not the functions' logs: runtime.logs). */
   serverLog: ServerLogEntry[];
   /** The hub stack in a Region. */
@@ -208,9 +216,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     });
 
+    const cloudformation = createCloudFormationService();
     const serverLog: ServerLogEntry[] = [];
     const server = await startAwsServer({
-      services: [sts, appflow, lambda, events, states],
+      services: [sts, appflow, lambda, events, states, cloudformation],
       identity,
       port: options.port ?? 0,
       proxies: { dynamodb: { port: dynamo.port } },
@@ -233,6 +242,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       states.deploy(deployed);
       events.deploy(deployed);
     }
+    for (const hub of landingZone.hubs)
+      cloudformation.deploy(hub.stack, serverlessDeployment(options.stage ?? 'dev'));
+    for (const spoke of landingZone.spokes) cloudformation.deploy(spoke, STACK_SET_DEPLOYMENT);
     await createTables(dynamo.endpoint, stacks);
 
     const stack: Stack = {
@@ -248,6 +260,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       events,
       states,
       sts,
+      cloudformation,
       serverLog,
       hubIn: (region) => {
         const deployment = landingZone.hubs.find((hub) => hub.region === region);

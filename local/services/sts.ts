@@ -1,5 +1,6 @@
 import { AwsServiceError } from '../http/errors.js';
 import { escapeXml, queryResponse } from '../http/protocols.js';
+import { queryAction } from '../http/query.js';
 import { ConstraintCheck } from '../http/validation.js';
 import { principalOf, type RoleRegistry, roleIdOf } from '../iam/roles.js';
 import type { AwsRequest, Caller, EmulatedService, IdentityRegistry } from '../types.js';
@@ -51,21 +52,7 @@ export function createStsService(options: StsServiceOptions): StsService {
   const now = options.now ?? Date.now;
 
   const handle = async (request: AwsRequest) => {
-    const params = new URLSearchParams(request.body);
-    for (const [name, value] of request.query) if (!params.has(name)) params.set(name, value);
-    const action = params.get('Action');
-    if (!action) throw new AwsServiceError(400, 'MissingAction', 'Missing Action');
-    const version = params.get('Version');
-    if (
-      (version !== null && version !== VERSION) ||
-      (action !== 'GetCallerIdentity' && action !== 'AssumeRole')
-    ) {
-      throw new AwsServiceError(
-        400,
-        'InvalidAction',
-        `Could not find operation ${action} for version ${version ?? VERSION}`,
-      );
-    }
+    const { action, params } = queryAction(request, VERSION, ['GetCallerIdentity', 'AssumeRole']);
     if (action === 'GetCallerIdentity') return getCallerIdentity(request.caller);
     return assumeRole(request.caller, params, { ...options, now, log: assumeRoleLog });
   };
