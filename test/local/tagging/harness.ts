@@ -1,0 +1,143 @@
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { SourceData } from '@smithy/types';
+import { afterAll, beforeAll } from 'vitest';
+import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
+import { LocalIdentityRegistry } from '../../../local/identity.js';
+import { createFunctionRuntime, type LocalFunctionRuntime } from '../../../local/runtime/index.js';
+import { createLambdaService } from '../../../local/services/lambda.js';
+import { createTaggingService } from '../../../local/services/tagging.js';
+import type { FunctionRegistry } from '../../../local/types.js';
+import { createFunctionRegistry, type FunctionWorld } from '../../../local/world/functions.js';
+
+export const SPOKE = '222222222222';
+export const OTHER = '333333333333';
+export const REGION = 'eu-west-1';
+const WORLD = fileURLToPath(new URL('./fixtures/world.json', import.meta.url));
+
+export function arnOf(name: string, account = SPOKE, region = REGION): string {
+  return `arn:aws:lambda:${region}:${account}:function:${name}`;
+}
+
+/** SHA-256 (and its HMAC) from node:crypto, in the shape SignatureV4 wants. */
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+function bytes(data: SourceData): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
+}
+
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export interface TaggingStack {
+  server: AwsServer;
+  registry: FunctionRegistry;
+  /** Moves the tagging service's clock (PaginationToken expiry). */
+  clock: { now: number };
+  lambda(accessKeyId?: string): LambdaClient;
+  /** One signed Resource Groups Tagging API call, as an SDK sends it (awsJson 1.1, SigV4 for `tagging`). */
+  call(
+    operation: string,
+    body: unknown,
+    options?: { accessKeyId?: string; region?: string },
+  ): Promise<Answer>;
+}
+
+/**
+ * The tagging and Lambda services over the fixture world's functions, behind one server, for the
+ * enclosing describe block. Requests are signed with @smithy/signature-v4 as the SDK signs them: the
+ * Resource Groups Tagging API client is not a dependency of the project.
+ */
+export function useTaggingStack(): TaggingStack {
+  const stack = { clock: { now: Date.parse('2026-11-27T08:00:00Z') } } as TaggingStack;
+  let runtime: LocalFunctionRuntime;
+  const clients: LambdaClient[] = [];
+  beforeAll(async () => {
+    const world = JSON.parse(readFileSync(WORLD, 'utf8')) as FunctionWorld;
+    const registry = createFunctionRegistry({ ...world, path: WORLD });
+    const identity = new LocalIdentityRegistry('111111111111');
+    runtime = createFunctionRuntime({ registry, identity, endpointUrl: () => stack.server.endpoint });
+    const server = await startAwsServer({
+      services: [
+        createLambdaService({ registry, runtime }),
+        createTaggingService({ registry, now: () => stack.clock.now }),
+      ],
+      identity,
+      port: 0,
+    });
+    Object.assign(stack, {
+      server,
+      registry,
+      lambda(accessKeyId = SPOKE) {
+        const client = new LambdaClient({
+          region: REGION,
+          endpoint: server.endpoint,
+          credentials: { accessKeyId, secretAccessKey: 'local' },
+          maxAttempts: 1,
+        });
+        clients.push(client);
+        return client;
+      },
+      async call(operation: string, body: unknown, options: { accessKeyId?: string; region?: string } = {}) {
+        const region = options.region ?? REGION;
+        const url = new URL(server.endpoint);
+        const text = JSON.stringify(body);
+        const signer = new SignatureV4({
+          credentials: { accessKeyId: options.accessKeyId ?? SPOKE, secretAccessKey: 'local' },
+          region,
+          service: 'tagging',
+          sha256: Sha256,
+        });
+        const signed = await signer.sign({
+          method: 'POST',
+          protocol: 'http:',
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: '/',
+          query: {},
+          headers: {
+            host: url.host,
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-target': `ResourceGroupsTaggingAPI_20170126.${operation}`,
+          },
+          body: text,
+        });
+        const response = await fetch(server.endpoint, {
+          method: 'POST',
+          headers: signed.headers,
+          body: text,
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      },
+    });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await runtime.close();
+    await stack.server.close();
+  });
+  return stack;
+}
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), 'utf8')) as T;
+}
