@@ -1,9 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { afterAll, beforeAll } from 'vitest';
 import { type AwsServer, startAwsServer } from '../../../local/http/server.js';
 import { LocalIdentityRegistry } from '../../../local/identity.js';
@@ -12,6 +9,7 @@ import { createLambdaService } from '../../../local/services/lambda.js';
 import { createTaggingService } from '../../../local/services/tagging.js';
 import type { FunctionRegistry } from '../../../local/types.js';
 import { createFunctionRegistry, type FunctionWorld } from '../../../local/world/functions.js';
+import { type SignedAnswer, signedJsonCall } from '../support/signed.js';
 
 export const SPOKE = '222222222222';
 export const OTHER = '333333333333';
@@ -20,32 +18,6 @@ const WORLD = fileURLToPath(new URL('./fixtures/world.json', import.meta.url));
 
 export function arnOf(name: string, account = SPOKE, region = REGION): string {
   return `arn:aws:lambda:${region}:${account}:function:${name}`;
-}
-
-/** SHA-256 (and its HMAC) from node:crypto, in the shape SignatureV4 wants. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  return ArrayBuffer.isView(data)
-    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    : new Uint8Array(data);
-}
-
-export interface Answer {
-  status: number;
-  body: Record<string, unknown>;
 }
 
 export interface TaggingStack {
@@ -59,7 +31,7 @@ export interface TaggingStack {
     operation: string,
     body: unknown,
     options?: { accessKeyId?: string; region?: string },
-  ): Promise<Answer>;
+  ): Promise<SignedAnswer>;
 }
 
 /**
@@ -97,36 +69,14 @@ export function useTaggingStack(): TaggingStack {
         clients.push(client);
         return client;
       },
-      async call(operation: string, body: unknown, options: { accessKeyId?: string; region?: string } = {}) {
-        const region = options.region ?? REGION;
-        const url = new URL(server.endpoint);
-        const text = JSON.stringify(body);
-        const signer = new SignatureV4({
-          credentials: { accessKeyId: options.accessKeyId ?? SPOKE, secretAccessKey: 'local' },
-          region,
+      call(operation: string, body: unknown, options: { accessKeyId?: string; region?: string } = {}) {
+        return signedJsonCall(server.endpoint, {
           service: 'tagging',
-          sha256: Sha256,
+          target: `ResourceGroupsTaggingAPI_20170126.${operation}`,
+          body,
+          accessKeyId: options.accessKeyId ?? SPOKE,
+          region: options.region ?? REGION,
         });
-        const signed = await signer.sign({
-          method: 'POST',
-          protocol: 'http:',
-          hostname: url.hostname,
-          port: Number(url.port),
-          path: '/',
-          query: {},
-          headers: {
-            host: url.host,
-            'content-type': 'application/x-amz-json-1.1',
-            'x-amz-target': `ResourceGroupsTaggingAPI_20170126.${operation}`,
-          },
-          body: text,
-        });
-        const response = await fetch(server.endpoint, {
-          method: 'POST',
-          headers: signed.headers,
-          body: text,
-        });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       },
     });
   });
@@ -136,8 +86,4 @@ export function useTaggingStack(): TaggingStack {
     await stack.server.close();
   });
   return stack;
-}
-
-export function readFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), 'utf8')) as T;
 }
