@@ -1,38 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadWorld, WorldFileError } from '../../../local/world/load.js';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadWorld } from '../../../local/world/load.js';
+import { FIXTURES, type Mutable, problemsOf, useVariants } from './support.js';
 
-const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 const APPFLOW = join(FIXTURES, 'appflow.json');
-const MODULE = join(FIXTURES, 'handlers', 'connector.mjs');
-const tmp = mkdtempSync(join(tmpdir(), 'world-appflow-'));
+const { variant: worldVariant } = useVariants(APPFLOW);
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-// biome-ignore lint/suspicious/noExplicitAny: the tests edit a free-form JSON document
-type Mutable = Record<string, any>;
-
-function variant(change: (account: Mutable) => void): string {
-  const world = JSON.parse(readFileSync(APPFLOW, 'utf8')) as Mutable;
-  const account = world.accounts[0];
-  for (const fn of account.functions) fn.handler = `${MODULE}#handler`;
-  change(account);
-  const file = join(tmp, `world-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(world));
-  return file;
-}
-
-function problemsOf(file: string): string[] {
-  try {
-    loadWorld(file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(WorldFileError);
-    return (error as WorldFileError).problems;
-  }
-  throw new Error('expected the world file to be refused');
-}
+/** The fixture with one change to its only account. */
+const variant = (change: (account: Mutable) => void) => worldVariant((world) => change(world.accounts[0]));
 
 describe('world file AppFlow resources', () => {
   describe('a valid file', () => {
