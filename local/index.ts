@@ -17,7 +17,7 @@ export { createRandom, deriveRandom, type Random } from './random.js';
 export type { FunctionCounters, LogEntry } from './runtime/index.js';
 export type { AppFlowStats, Registration, RegistrationEvent } from './services/appflow.js';
 export { type CloudFormationService, NO_ECHO_MASK } from './services/cloudformation.js';
-export type { DeadLetter, PublishedEvent } from './services/events.js';
+export type { DeadLetter, PublishedEvent, ScheduledRule } from './services/events.js';
 export type { ExecutionRecord, HistoryEvent, RedriveStatus, StatesService } from './services/states.js';
 export type { AssumeRoleLogEntry } from './services/sts.js';
 export {
@@ -29,4 +29,11 @@ export {
   startStack,
 } from './stack.js';
 export { type LoadedWorld, loadWorld, WorldFileError } from './world/load.js';
-export type { AccountSpec, FunctionSpec, WorldFile } from './world/schema.js';
+export type {
+  AccountSpec,
+  ConnectorProfileSpec,
+  FlowSpec,
+  FunctionSpec,
+  PreRegisteredConnector,
+  WorldFile,
+} from './world/schema.js';

@@ -30,6 +30,7 @@ import { createEventsService, type EventsService, settle } from './services/even
 import { createLambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
+import { createTaggingService } from './services/tagging.js';
 import type { Caller, FunctionRegistry } from './types.js';
 import { createFunctionRegistry, lambdaTimestamp } from './world/functions.js';
 import { type LoadedWorld, loadWorld } from './world/load.js';
@@ -219,7 +220,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const cloudformation = createCloudFormationService();
     const serverLog: ServerLogEntry[] = [];
     const server = await startAwsServer({
-      services: [sts, appflow, lambda, events, states, cloudformation],
+      services: [sts, appflow, lambda, events, states, cloudformation, createTaggingService({ registry })],
       identity,
       port: options.port ?? 0,
       proxies: { dynamodb: { port: dynamo.port } },
