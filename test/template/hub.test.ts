@@ -59,10 +59,11 @@ describe('hub template (serverless package)', () => {
       expect(config.stepFunctions.validate).toBe(false);
     });
 
-    it('runs both functions on nodejs22.x, arm64', () => {
+    it('runs every function on nodejs22.x, arm64', () => {
       const functions = resourcesOfType(template, 'AWS::Lambda::Function');
 
       expect(functions.map(([id]) => id).sort()).toEqual([
+        'RecordOutcomeLambdaFunction',
         'RegisterConnectorLambdaFunction',
         'VerifyFunctionLambdaFunction',
       ]);
@@ -185,7 +186,7 @@ describe('hub template (serverless package)', () => {
       });
     });
 
-    it('runs with a role that invokes the two functions and publishes on the hub bus only', () => {
+    it('runs with a role that invokes its three functions and publishes on the hub bus only', () => {
       const machine = resource(template, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine');
       const role = resource(template, 'RegisterConnectorStateMachineRole', 'AWS::IAM::Role');
 
@@ -193,6 +194,7 @@ describe('hub template (serverless package)', () => {
       expect(statementGranting(role, 'lambda:InvokeFunction')?.Resource).toEqual([
         getAtt('VerifyFunctionLambdaFunction'),
         getAtt('RegisterConnectorLambdaFunction'),
+        getAtt('RecordOutcomeLambdaFunction'),
       ]);
       expect(statementGranting(role, 'events:PutEvents')?.Resource).toEqual(getAtt('HubEventBus'));
       const starResources = statementsOf(role).filter((statement) => statement.Resource === '*');

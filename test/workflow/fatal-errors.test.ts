@@ -55,6 +55,7 @@ describe('register-connector state machine', () => {
         'VerifyFunction',
         'NotVerified',
         'PublishRegistrationFailed',
+        'RecordFailure',
         'RegistrationFailed',
       ]);
       expect(run.attempts.RegisterConnector).toBeUndefined();
@@ -90,6 +91,7 @@ describe('register-connector state machine', () => {
         'OptedIn',
         'RegisterConnector',
         'PublishRegistrationFailed',
+        'RecordFailure',
         'RegistrationFailed',
       ]);
     });
