@@ -73,8 +73,9 @@ describe('the outcome recorder (hub template)', () => {
     expect(actions.filter((action) => /^(sts|appflow|lambda):/.test(action))).toEqual([]);
   });
 
-  it('outputs its role for the spoke template', () => {
+  it('outputs its role for the spoke template, and the table operators read the inventory from', () => {
     expect(hub.Outputs?.HubOutcomeRoleArns?.Value).toEqual(getAtt('RecordOutcomeRole'));
+    expect(hub.Outputs?.InventoryTableName?.Value).toEqual({ Ref: 'IdempotencyTable' });
   });
 });
 
