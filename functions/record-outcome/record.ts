@@ -32,7 +32,7 @@ export interface RecordResult extends DeliveryResult {
 export async function recordOutcome(input: RecordInput, deps: RecordDependencies): Promise<RecordResult> {
   const delivery = await tellConnectorAccount(deps.eventsIn(input.detail.region), input);
   const item = inventoryItemOf(input, delivery, (deps.now ?? (() => new Date()))());
-  const recorded = await putIfLatest(deps, item);
+  const recorded = await writeInventoryItem(deps, item);
   return { id: item.id, recorded, ...delivery };
 }
 
@@ -67,7 +67,15 @@ export function inventoryItemOf(input: RecordInput, delivery: DeliveryResult, no
  */
 const CLEARED: readonly (keyof InventoryItem)[] = ['action', 'error', 'message', 'memberDeliveryError'];
 
-async function putIfLatest(deps: RecordDependencies, item: InventoryItem): Promise<boolean> {
+/**
+ * Writes a connector's item unless a later execution's outcome is already there (false then).
+ *
+ * @example await writeInventoryItem({ dynamodb, tableName }, inventoryItemOf(input, delivery, new Date()))
+ */
+export async function writeInventoryItem(
+  deps: Pick<RecordDependencies, 'dynamodb' | 'tableName'>,
+  item: InventoryItem,
+): Promise<boolean> {
   const { id, ...attributes } = item;
   const names: Record<string, string> = { '#startedAt': 'startedAt' };
   const values: Record<string, unknown> = {};
