@@ -63,6 +63,8 @@ export function stepsOf(events: readonly HistoryEvent[]): HistoryStep[] {
   let state: string | undefined;
   let attempts = 0;
   let failedLast = false;
+  // The execution's end repeats the cause of the failure before it: said once is enough.
+  let lastMessage: string | undefined;
   for (const event of events) {
     const type = event.type ?? '';
     const offsetMs = (event.timestamp?.getTime() ?? start) - start;
@@ -82,6 +84,7 @@ export function stepsOf(events: readonly HistoryEvent[]): HistoryStep[] {
     } else if (FAILURES.has(type)) {
       const details = failureDetailsOf(event);
       const message = messageOfCause(details.cause);
+      lastMessage = message;
       failedLast = true;
       steps.push({
         offsetMs,
@@ -97,7 +100,7 @@ export function stepsOf(events: readonly HistoryEvent[]): HistoryStep[] {
         offsetMs,
         what: `execution ${ENDED[type]}`,
         ...(details.error ? { error: details.error } : {}),
-        ...(message ? { message } : {}),
+        ...(message && message !== lastMessage ? { message } : {}),
       });
     }
   }

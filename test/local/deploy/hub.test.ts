@@ -30,6 +30,7 @@ describe('the packaged hub, deployed', () => {
       world.hub.regions.map((region) => [region, `${SERVICE}-dev`]),
     );
     expect(hub.functions.map((fn) => fn.name).sort()).toEqual([
+      `${SERVICE}-dev-recordOutcome`,
       `${SERVICE}-dev-registerConnector`,
       `${SERVICE}-dev-verifyFunction`,
     ]);
@@ -75,7 +76,7 @@ describe('the packaged hub, deployed', () => {
 
   it('gives each hub Region its own roles, so one Region’s policies never apply to another’s resources', () => {
     const roleArns = zone.hubs.map((deployed) => deployed.stack.roles.map((role) => role.arn).sort());
-    expect(roleArns[0]).toHaveLength(4);
+    expect(roleArns[0]).toHaveLength(5);
     expect(new Set(roleArns.flat()).size).toBe(roleArns.flat().length);
   });
 
@@ -132,8 +133,10 @@ describe('the packaged hub, deployed', () => {
 
   it('answers the outputs the README tells users to pass to the spoke', () => {
     expect(hub.stack.outputs.HubEventBusArn?.value).toBe(hub.eventBus.arn);
+    const roleOf = (name: string) => hub.functions.find((fn) => fn.name.endsWith(`-${name}`))?.roleArn;
     expect(hub.stack.outputs.HubFunctionRoleArns?.value.split(',').sort()).toEqual(
-      hub.functions.map((fn) => fn.roleArn).sort(),
+      [roleOf('registerConnector'), roleOf('verifyFunction')].sort(),
     );
+    expect(hub.stack.outputs.HubOutcomeRoleArns?.value).toBe(roleOf('recordOutcome'));
   });
 });
