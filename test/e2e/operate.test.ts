@@ -5,6 +5,7 @@ import type { Stack } from '../../local/index.js';
 import { createOperatorClients } from '../../ops/clients.js';
 import { findHub } from '../../ops/hub.js';
 import { connectorStatus } from '../../ops/status.js';
+import { REGISTERED_PATH } from '../support/asl.js';
 import { type CommandResult, freePort, registrar } from './support/cli.js';
 import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { SLOW } from './support/timeouts.js';
@@ -177,14 +178,7 @@ describe('registrar, the operator commands, against the local stack', { timeout:
         .split('\n')
         .filter((line) => line.endsWith(' entered'))
         .map((line) => line.trim().split(/\s+/)[1]);
-      expect(states).toEqual([
-        'VerifyFunction',
-        'OptedIn',
-        'RegisterConnector',
-        'PublishConnectorRegistered',
-        'RecordRegistration',
-        'Registered',
-      ]);
+      expect(states).toEqual(REGISTERED_PATH);
       expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/execution succeeded$/);
     });
 

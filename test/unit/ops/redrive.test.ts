@@ -59,6 +59,18 @@ const lastEntered = (type: HistoryEventType, name: string): { events: HistoryEve
 
 afterEach(() => sfnMock.reset());
 
+/** An execution stopped in RegisterConnector more than 14 days ago: Step Functions no longer redrives it. */
+function pastTheRedrivablePeriod(): void {
+  sfnMock.on(DescribeExecutionCommand).resolves(
+    described({
+      status: 'ABORTED',
+      redriveStatus: 'NOT_REDRIVABLE',
+      redriveStatusReason: 'Execution redrivable period exceeded',
+    }),
+  );
+  sfnMock.on(GetExecutionHistoryCommand).resolves(lastEntered('TaskStateEntered', 'RegisterConnector'));
+}
+
 describe('failedExecutionsSince', () => {
   const at = (minutesAgo: number) => new Date(Date.parse('2025-03-14T12:00:00Z') - minutesAgo * 60_000);
   const page = (from: number, count: number, next?: string) => ({
@@ -141,14 +153,7 @@ describe('planRedrive', () => {
   });
 
   it('starts anew one Step Functions no longer redrives, saying why', async () => {
-    sfnMock.on(DescribeExecutionCommand).resolves(
-      described({
-        status: 'ABORTED',
-        redriveStatus: 'NOT_REDRIVABLE',
-        redriveStatusReason: 'Execution redrivable period exceeded',
-      }),
-    );
-    sfnMock.on(GetExecutionHistoryCommand).resolves(lastEntered('TaskStateEntered', 'RegisterConnector'));
+    pastTheRedrivablePeriod();
 
     const plan = await planRedrive(sfn, ARN);
 
@@ -197,14 +202,7 @@ describe('startAgain', () => {
     sfnMock
       .on(RedriveExecutionCommand)
       .rejects(awsError('ExecutionNotRedrivable', 'Execution redrivable period exceeded'));
-    sfnMock.on(DescribeExecutionCommand).resolves(
-      described({
-        status: 'ABORTED',
-        redriveStatus: 'NOT_REDRIVABLE',
-        redriveStatusReason: 'Execution redrivable period exceeded',
-      }),
-    );
-    sfnMock.on(GetExecutionHistoryCommand).resolves(lastEntered('TaskStateEntered', 'RegisterConnector'));
+    pastTheRedrivablePeriod();
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: arnOf('redo-2'), startDate: new Date() });
 
     expect(await startAgain(sfn, redrive)).toEqual({
