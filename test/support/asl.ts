@@ -10,7 +10,6 @@ export const ASL_PATH = fileURLToPath(
 export const FAKE_SUBSTITUTIONS = {
   VerifyFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-verify-function',
   RegisterConnectorFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-register-connector',
-  RecordOutcomeFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-record-outcome',
   EventBusName: 'appflow-connector-registrar-hub',
 } as const;
 
@@ -61,24 +60,12 @@ export const PUBLISH_STATES = ['PublishConnectorRegistered', 'PublishRegistratio
 
 export type PublishState = (typeof PUBLISH_STATES)[number];
 
-/**
- * The states that record each published outcome (functions/record-outcome), by the publish state
- * they follow: both call the same function with the same detail that state published.
- */
-export const RECORD_STATES = {
-  PublishConnectorRegistered: 'RecordRegistration',
-  PublishRegistrationFailed: 'RecordFailure',
-} as const satisfies Record<PublishState, string>;
-
-export type RecordState = (typeof RECORD_STATES)[PublishState];
-
 /** The states a registration that succeeds enters, in order (a retried state appears once). */
 export const REGISTERED_PATH = [
   'VerifyFunction',
   'OptedIn',
   'RegisterConnector',
   'PublishConnectorRegistered',
-  'RecordRegistration',
   'Registered',
 ] as const;
 

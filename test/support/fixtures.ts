@@ -20,8 +20,6 @@ export const fixtures = {
   notOptedIn: () => readFixture<NotOptedIn>('not-opted-in.json'),
   /** RegisterConnector's answer for that connector. */
   registration: () => readFixture<RegisterOutput>('registration.json'),
-  /** RecordOutcome's answer for an outcome it recorded and delivered. */
-  recorded: () => readFixture<Record<string, unknown>>('recorded.json'),
   /** Values for the rules' InputPathsMap names, as the event of one deploy would give them. */
   ruleInputValues: () => readFixture<Record<string, unknown>>('rule-input-values.json'),
 };

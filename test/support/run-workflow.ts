@@ -1,13 +1,6 @@
 import '../../local/index.js';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import {
-  type AslDefinition,
-  loadAsl,
-  PUBLISH_STATES,
-  type PublishState,
-  RECORD_STATES,
-  type RecordState,
-} from './asl.js';
+import { type AslDefinition, loadAsl, PUBLISH_STATES, type PublishState } from './asl.js';
 import { type EventBridgeRecord, putEventsFake } from './event-bridge-fake.js';
 import { fixtures } from './fixtures.js';
 import { answering, scripted, type TaskFake } from './task-fakes.js';
@@ -27,8 +20,6 @@ export interface WorkflowOptions {
   register?: TaskFake;
   /** How many PutEvents calls of each publish state answer a failed entry first (Infinity: all). */
   failedEntries?: Partial<Record<PublishState, number>>;
-  /** The Record states' fakes; each answers what RecordOutcome answers for a recorded outcome by default. */
-  record?: Partial<Record<RecordState, TaskFake>>;
   /** Another definition than the ASL file (a variant a test builds). */
   definition?: AslDefinition;
 }
@@ -84,8 +75,6 @@ export async function runWorkflow(options: WorkflowOptions = {}): Promise<Workfl
   };
   for (const state of PUBLISH_STATES) {
     fakes[state] = putEventsFake(state, record, options.failedEntries?.[state] ?? 0);
-    const recordState = RECORD_STATES[state];
-    fakes[recordState] = options.record?.[recordState] ?? scripted(answering(fixtures.recorded()));
   }
   const handlers = Object.fromEntries(
     Object.entries(fakes).map(([state, fake]) => [

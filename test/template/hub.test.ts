@@ -186,7 +186,7 @@ describe('hub template (serverless package)', () => {
       });
     });
 
-    it('runs with a role that invokes its three functions and publishes on the hub bus only', () => {
+    it('runs with a role that invokes the two functions and publishes on the hub bus only', () => {
       const machine = resource(template, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine');
       const role = resource(template, 'RegisterConnectorStateMachineRole', 'AWS::IAM::Role');
 
@@ -194,7 +194,6 @@ describe('hub template (serverless package)', () => {
       expect(statementGranting(role, 'lambda:InvokeFunction')?.Resource).toEqual([
         getAtt('VerifyFunctionLambdaFunction'),
         getAtt('RegisterConnectorLambdaFunction'),
-        getAtt('RecordOutcomeLambdaFunction'),
       ]);
       expect(statementGranting(role, 'events:PutEvents')?.Resource).toEqual(getAtt('HubEventBus'));
       const starResources = statementsOf(role).filter((statement) => statement.Resource === '*');

@@ -6,7 +6,6 @@ import {
   FAKE_SUBSTITUTIONS,
   loadAsl,
   placeholdersInAsl,
-  RECORD_STATES,
   type Retrier,
   statesOf,
 } from '../support/asl.js';
@@ -16,9 +15,6 @@ const retriers = statesOf(asl).flatMap(([state, definition]) =>
   (definition.Retry ?? []).map((retrier, index) => [`${state}.Retry[${index}]`, retrier] as const),
 );
 const tasks = statesOf(asl).filter(([, state]) => state.Type === 'Task');
-const recording: readonly string[] = Object.values(RECORD_STATES);
-const recordTasks = tasks.filter(([name]) => recording.includes(name));
-const catchingTasks = tasks.filter(([name]) => !recording.includes(name));
 
 /** Where a state may go next: Next, Default, each Choice, each Catch. */
 function successorsOf(state: AslState): string[] {
@@ -93,27 +89,13 @@ describe('statemachine/register-connector.asl.json', () => {
     });
   });
 
-  describe.each(catchingTasks)('the %s task', (_, state) => {
+  describe.each(tasks)('the %s task', (name, state) => {
     it('ends its Catch list with States.ALL, alone, so no task failure goes unhandled', () => {
       const catchers = state.Catch ?? [];
       expect(catchers.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
       for (const catcher of catchers.slice(0, -1)) expect(catcher.ErrorEquals).not.toContain('States.ALL');
     });
-  });
 
-  // A Record state runs after the outcome was published (and alerted): its own failure must stay in
-  // it, so the execution fails there (the ExecutionsFailed alarm) and RedriveExecution reruns it.
-  describe.each(recordTasks)('the %s task', (_, state) => {
-    it('catches nothing, as it records an outcome already published', () => {
-      expect(state.Catch).toBeUndefined();
-    });
-
-    it('retries what Lambda and DynamoDB throttle or lose (States.TaskFailed), a few times', () => {
-      expect(state.Retry?.flatMap((retrier) => retrier.ErrorEquals)).toContain('States.TaskFailed');
-    });
-  });
-
-  describe.each(tasks)('the %s task', (name, state) => {
     it('names no error twice within its Retry list or within its Catch list', () => {
       const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
       const caught = (state.Catch ?? []).flatMap((catcher) => catcher.ErrorEquals);

@@ -15,14 +15,7 @@ import {
   RETRYABLE_ERROR_NAMES,
   RegistrarError,
 } from '../../functions/shared/errors.js';
-import {
-  errorNamesOf,
-  explicitlyCaught,
-  explicitlyRetried,
-  loadAsl,
-  RECORD_STATES,
-  statesOf,
-} from '../support/asl.js';
+import { errorNamesOf, explicitlyCaught, explicitlyRetried, loadAsl, statesOf } from '../support/asl.js';
 import {
   errorClassesIn,
   errorClassesThrownBy,
@@ -56,18 +49,10 @@ const IN_ASL = new Set(
     .filter((name) => !name.startsWith('States.') && !name.startsWith('EventBridge.')),
 );
 
-/**
- * The Task states that invoke a Lambda function, and the functions/ directory of each handler, read
- * from the function the state calls (FAKE_SUBSTITUTIONS name it registrar-<directory>): the two
- * Record states call one function.
- */
+/** The Task states that invoke a Lambda function, and the functions/ directory of each handler. */
 const LAMBDA_TASKS = statesOf(asl)
   .filter(([, state]) => state.Type === 'Task' && state.Resource?.startsWith('arn:aws:lambda:'))
-  .map(([name, state]) => ({
-    state: name,
-    dir: join(FUNCTIONS_DIR, (state.Resource ?? '').split(':function:registrar-')[1] ?? kebab(name)),
-  }));
-const RECORDING: readonly string[] = Object.values(RECORD_STATES);
+  .map(([name]) => ({ state: name, dir: join(FUNCTIONS_DIR, kebab(name)) }));
 
 const ERROR_CLASSES = errorClassesIn(tsFilesUnder(FUNCTIONS_DIR));
 const NAME_OF_CLASS = new Map(ERROR_CLASSES.map((entry) => [entry.className, entry.name]));
@@ -208,16 +193,11 @@ describe('the error contract between the ASL and functions/', () => {
   });
 
   it('finds the Lambda tasks of the ASL', () => {
-    expect(LAMBDA_TASKS.map((task) => `${task.state} ${relative(FUNCTIONS_DIR, task.dir)}`).sort()).toEqual([
-      'RecordFailure record-outcome',
-      'RecordRegistration record-outcome',
-      'RegisterConnector register-connector',
-      'VerifyFunction verify-function',
-    ]);
+    expect(LAMBDA_TASKS.map((task) => task.state).sort()).toEqual(['RegisterConnector', 'VerifyFunction']);
   });
 
   describe.each(LAMBDA_TASKS)('the $state task and its handler', ({ state, dir }) => {
-    it('lives in functions/<its directory>/', () => {
+    it(`lives in functions/${kebab(state)}/`, () => {
       expect(existsSync(join(dir, 'handler.ts'))).toBe(true);
     });
 
@@ -229,20 +209,14 @@ describe('the error contract between the ASL and functions/', () => {
       expect(missing).toEqual([]);
     });
 
+    it('catches by name every fatal error its handler can throw', () => {
+      const caught = explicitlyCaught(asl, state);
+      const missing = [...errorsThrownBy(dir)].filter((name) => FATAL.has(name) && !caught.includes(name));
+      expect(missing).toEqual([]);
+    });
+
     it('throws only errors the contract declares', () => {
       expect([...errorsThrownBy(dir)].filter((name) => !DECLARED.has(name))).toEqual([]);
     });
   });
-
-  // A Record state catches nothing (asl-structure.test.ts): its failure stays in it for RedriveExecution.
-  describe.each(LAMBDA_TASKS.filter(({ state }) => !RECORDING.includes(state)))(
-    'the $state task, which alerts',
-    ({ state, dir }) => {
-      it('catches by name every fatal error its handler can throw', () => {
-        const caught = explicitlyCaught(asl, state);
-        const missing = [...errorsThrownBy(dir)].filter((name) => FATAL.has(name) && !caught.includes(name));
-        expect(missing).toEqual([]);
-      });
-    },
-  );
 });

@@ -55,7 +55,6 @@ describe('register-connector state machine', () => {
         'VerifyFunction',
         'NotVerified',
         'PublishRegistrationFailed',
-        'RecordFailure',
         'RegistrationFailed',
       ]);
       expect(run.attempts.RegisterConnector).toBeUndefined();
@@ -91,7 +90,6 @@ describe('register-connector state machine', () => {
         'OptedIn',
         'RegisterConnector',
         'PublishRegistrationFailed',
-        'RecordFailure',
         'RegistrationFailed',
       ]);
     });

@@ -10,7 +10,7 @@ import { answering, scripted } from '../support/task-fakes.js';
 
 describe('register-connector state machine', () => {
   describe('a verified connector that registers at the first attempt', () => {
-    it('goes Verify → OptedIn → RegisterConnector → PublishConnectorRegistered → RecordRegistration → Registered and succeeds', async () => {
+    it('goes Verify → OptedIn → RegisterConnector → PublishConnectorRegistered → Registered and succeeds', async () => {
       const run = await runWorkflow();
 
       expect(run.status).toBe('SUCCEEDED');

@@ -52,11 +52,7 @@ describe('register-connector state machine', () => {
       });
 
       expect(run.attempts.PublishRegistrationFailed).toBe(1 + publishRetries('PublishRegistrationFailed'));
-      expect(run.path.slice(-3)).toEqual([
-        'PublishRegistrationFailed',
-        'RecordFailure',
-        'RegistrationFailed',
-      ]);
+      expect(run.path.slice(-2)).toEqual(['PublishRegistrationFailed', 'RegistrationFailed']);
       expect(run.status).toBe('FAILED');
       expect(run.error).toBe('AccessDeniedException');
       expect(lambdaErrorPayload(run.cause).errorMessage).toBe('AppFlow may not invoke the connector');

@@ -77,7 +77,6 @@ export async function expectRegistration(
     'OptedIn',
     'RegisterConnector',
     'PublishConnectorRegistered',
-    'RecordRegistration',
     'Registered',
   ]);
 
@@ -189,7 +188,7 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
   if (expected.causeNames !== undefined) expect(cause.errorMessage).toContain(expected.causeNames);
   const entered = statesEntered(execution);
   expect(entered[0]).toBe('VerifyFunction');
-  expect(entered.slice(-3)).toEqual(['PublishRegistrationFailed', 'RecordFailure', 'RegistrationFailed']);
+  expect(entered.slice(-2)).toEqual(['PublishRegistrationFailed', 'RegistrationFailed']);
   expect(entered.includes('RegisterConnector')).toBe(expected.failedIn === 'RegisterConnector');
 
   const event = expectOnlyRegistrarEvent(stack, execution, hub.eventBus.arn, 'ConnectorRegistrationFailed');

@@ -94,7 +94,6 @@ export async function startStates(
   const runtime = new ScriptedRuntime({
     verifyFunction: { result: readFixture('verified-connector.json') },
     registerConnector: { result: readFixture('registration.json') },
-    recordOutcome: { result: readFixture('recorded.json') },
   });
   let events: EventsService | undefined;
   const states = createStatesService({

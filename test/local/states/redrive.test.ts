@@ -168,11 +168,6 @@ describe('RedriveExecution', () => {
         'TaskStarted',
         'TaskSucceeded',
         'TaskStateExited(PublishConnectorRegistered)',
-        'TaskStateEntered(RecordRegistration)',
-        'LambdaFunctionScheduled',
-        'LambdaFunctionStarted',
-        'LambdaFunctionSucceeded',
-        'TaskStateExited(RecordRegistration)',
         'SucceedStateEntered(Registered)',
         'SucceedStateExited(Registered)',
         'ExecutionSucceeded',
@@ -189,10 +184,7 @@ describe('RedriveExecution', () => {
       expect(entries).toHaveLength(2);
       expect(entries[1]?.stateEnteredEventDetails?.input).toBe(entries[0]?.stateEnteredEventDetails?.input);
       // VerifyFunction completed before the stop and is not run again; $$.Execution.Id is the same ARN.
-      const verifyCallsNow = current.harness.runtime.requests.filter((request) =>
-        request.functionName.endsWith('-verifyFunction'),
-      ).length;
-      expect(verifyCallsNow).toBe(verifyCalls);
+      expect(current.harness.runtime.requests.length - registerCalls(current).length).toBe(verifyCalls);
       expect(registerCalls(current).at(-1)?.payload).toMatchObject({ executionArn });
     });
 
