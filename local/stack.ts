@@ -178,7 +178,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const faults = createFaults({ seed: 1, ...options.faults });
     const sts = createStsService({ identity, roles });
-    const appflow = createAppFlowService({ functions: registry, runtime, faults, accounts: world.accounts });
+    const appflow = createAppFlowService({
+      functions: registry,
+      runtime,
+      faults,
+      accounts: world.accounts,
+      roles,
+    });
     if (options.dataDir) {
       // AppFlow's registrations and tokens survive a restart beside DynamoDB's data.
       const saved = join(resolve(options.dataDir), 'appflow.json');
@@ -189,6 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // EventBridge and Step Functions call each other: each is handed the other lazily.
     let events: EventsService | undefined;
     const states = createStatesService({
+      roles,
       runtime,
       events: {
         putEvents: (caller, region, entries) => requireValue(events).putEvents(caller, region, entries),
@@ -200,6 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.push(() => requireValue(events).close());
 
     const lambda = createLambdaService({
+      roles,
       registry,
       runtime,
       // Tag changes made through the emulated Lambda API reach the account's default bus as
@@ -220,7 +228,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const cloudformation = createCloudFormationService();
     const serverLog: ServerLogEntry[] = [];
     const server = await startAwsServer({
-      services: [sts, appflow, lambda, events, states, cloudformation, createTaggingService({ registry })],
+      services: [
+        sts,
+        appflow,
+        lambda,
+        events,
+        states,
+        cloudformation,
+        createTaggingService({ registry, roles }),
+      ],
       identity,
       port: options.port ?? 0,
       proxies: { dynamodb: { port: dynamo.port } },

@@ -4,6 +4,7 @@ import type { DeployedStack } from '../deploy/deploy.js';
 import type { DeployedStateMachine } from '../deploy/resources.js';
 import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import type { Caller, EmulatedService, FunctionRuntime } from '../types.js';
 import type { EventPublisher, ExecutionStarter } from './events/types.js';
 import { allStates, type TaskResource, taskResource } from './states/definition.js';
@@ -44,6 +45,8 @@ export interface StatesServiceOptions {
    * RedriveExecution answer ExecutionLimitExceeded. Default 1,000,000, the Standard quota.
    */
   maxOpenExecutions?: number;
+  /** The roles of the deployed templates: a state machine's role may do only what it allows. */
+  roles?: RoleRegistry;
 }
 
 export interface StatesService extends EmulatedService, ExecutionStarter {
@@ -138,6 +141,7 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     timeScale: options.timeScale ?? 1,
     now,
     random: options.random ?? Math.random,
+    ...(options.roles ? { roles: options.roles } : {}),
   };
   const machines = new Map<string, PreparedMachine>();
   const runs = new Map<string, ExecutionRun>();
