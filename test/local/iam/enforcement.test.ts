@@ -111,7 +111,7 @@ describe('identity policies of template-created roles', () => {
 
   it('refuses an AssumeRole whose session policy is not a policy document', async () => {
     await expect(spokeSession({ not: 'a policy' })).rejects.toMatchObject({
-      name: 'MalformedPolicyDocument',
+      name: 'MalformedPolicyDocumentException',
     });
   });
 });
