@@ -9,6 +9,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeployedStack } from './deploy/deploy.js';
 import { deployLandingZone, type HubDeployment, type LandingZone } from './deploy/landing-zone.js';
 import { packageHub } from './deploy/package.js';
+import { checkServiceRoles } from './deploy/service-roles.js';
 import { createFaults, type FaultConfig, type Faults } from './faults.js';
 import { type ServerLogEntry, startAwsServer } from './http/server.js';
 import { RoleRegistry } from './iam/roles.js';
@@ -253,8 +254,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       spokeTemplatePath: options.spokeTemplatePath ?? SPOKE_TEMPLATE,
     });
     const stacks = [...landingZone.hubs.map((hub) => hub.stack), ...landingZone.spokes];
+    for (const deployed of stacks) for (const role of deployed.roles) roles.add(role);
     for (const deployed of stacks) {
-      for (const role of deployed.roles) roles.add(role);
+      checkServiceRoles(roles, deployed);
       addFunctions(registry, deployed, options.functionEnvironment ?? {});
       states.deploy(deployed);
       events.deploy(deployed);
