@@ -84,9 +84,10 @@ const DEFAULT_MAX_OPEN_EXECUTIONS = 1_000_000;
 const CLIENT_TOKEN = /^[!-~]{1,64}$/;
 
 /**
- * Interpreters by definition text. Building one validates the definition with asl-validator, which
- * is slow (docs/benchmarks.md, section 5); a StateMachine keeps no state between runs, so one is
- * shared.
+ * Interpreters by definition text; a StateMachine keeps no state between runs, so one is shared. The
+ * definition is not validated again here: `serverless package` validated it (scripts/
+ * serverless-validate-asl.cjs) before the stack could deploy it, and asl-validator is slow
+ * (docs/benchmarks.md, section 5).
  */
 const interpreters = new Map<string, StateMachine>();
 
@@ -95,6 +96,9 @@ function interpreterFor(machine: DeployedStateMachine): StateMachine {
   if (interpreter === undefined) {
     interpreter = new StateMachine(
       machine.definition as unknown as ConstructorParameters<typeof StateMachine>[0],
+      {
+        validationOptions: { noValidate: true },
+      },
     );
     interpreters.set(machine.definitionString, interpreter);
   }
