@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '../../functions/shared/types.js';
-import { signalFunctionArn } from '../../functions/verify-function/guards.js';
+import { signalFunctionArn } from '../../functions/shared/guards.js';
 import { createRandom, type ExecutionRecord, type Stack } from '../../local/index.js';
 import type { SignalBus } from './support/bus.js';
 import {

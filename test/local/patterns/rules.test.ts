@@ -5,7 +5,7 @@ import { parseFunctionArn } from '../../../functions/shared/arn.js';
 import { DetailType, Tags } from '../../../functions/shared/event-types.js';
 import { labelProblem } from '../../../functions/shared/limits.js';
 import type { TriggerKind, WorkflowInput } from '../../../functions/shared/types.js';
-import { signalFunctionArn } from '../../../functions/verify-function/guards.js';
+import { signalFunctionArn } from '../../../functions/shared/guards.js';
 import { matchesPattern, validatePattern } from '../../../local/events/pattern.js';
 import { loadSample, type Sample, toEnvelope } from '../../../local/events/sample.js';
 import {

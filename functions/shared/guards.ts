@@ -1,12 +1,13 @@
-import { type FunctionArn, formatFunctionArn, parseFunctionArn } from '../shared/arn.js';
+import { type FunctionArn, formatFunctionArn, parseFunctionArn } from './arn.js';
 import {
   AccountMismatchError,
   AccountNotAllowedError,
   InvalidFunctionArnError,
   RegionNotServedError,
-} from '../shared/errors.js';
-import { printable } from '../shared/text.js';
-import type { ValidInput } from './input.js';
+} from './errors.js';
+import { isDeleteFunctionSignal } from './removal-signals.js';
+import { printable } from './text.js';
+import type { ValidInput } from './workflow-input.js';
 
 /** What the guards need to know about the hub. */
 export interface GuardConfig {
@@ -28,29 +29,46 @@ export interface GuardedFunction {
 
 const VERSION = /^\d+$/;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+// What DeleteFunction's FunctionName may be besides a full ARN: a name or a partial ARN
+// (123456789012:function:name), either with a version to delete.
+const DELETED_FUNCTION = /^(?:(\d{12}):function:)?([A-Za-z0-9_-]{1,64})(?::(\d+))?$/;
 
 /**
  * The ARN the input names. A CloudFormation signal carries the function's physical resource id (its
  * name), resolved here in the envelope's account and Region: the rule cannot build the ARN itself,
- * because a name spliced into a quoted template is not escaped by EventBridge.
+ * because a name spliced into a quoted template is not escaped by EventBridge. A CloudTrail
+ * DeleteFunction signal carries the FunctionName its caller gave (a name, a partial ARN or an ARN,
+ * any of them with a version), resolved the same way; the account of a partial ARN is kept, so the
+ * guards compare it with the envelope's.
  */
 export function signalFunctionArn(
   input: Pick<ValidInput, 'functionArn' | 'accountId' | 'region' | 'trigger'>,
   partition: string,
 ): string {
-  if (input.trigger.kind !== 'cloudformation' || input.functionArn.startsWith('arn:'))
-    return input.functionArn;
-  if (!FUNCTION_NAME.test(input.functionArn)) {
+  if (input.functionArn.startsWith('arn:')) return input.functionArn;
+  if (input.trigger.kind === 'cloudformation') {
+    if (!FUNCTION_NAME.test(input.functionArn)) {
+      throw new InvalidFunctionArnError(
+        `The CloudFormation signal names "${printable(input.functionArn)}", which is not a Lambda function name (1-64 letters, digits, - and _).`,
+      );
+    }
+    return formatFunctionArn({
+      partition,
+      region: input.region,
+      accountId: input.accountId,
+      functionName: input.functionArn,
+    });
+  }
+  if (!isDeleteFunctionSignal(input.trigger)) return input.functionArn;
+  const named = DELETED_FUNCTION.exec(input.functionArn);
+  if (!named) {
     throw new InvalidFunctionArnError(
-      `The CloudFormation signal names "${printable(input.functionArn)}", which is not a Lambda function name (1-64 letters, digits, - and _).`,
+      `The DeleteFunction signal names "${printable(input.functionArn)}", which is neither a Lambda function name nor a partial or full function ARN.`,
     );
   }
-  return formatFunctionArn({
-    partition,
-    region: input.region,
-    accountId: input.accountId,
-    functionName: input.functionArn,
-  });
+  const [, accountId = input.accountId, functionName = '', version] = named;
+  const arn = formatFunctionArn({ partition, region: input.region, accountId, functionName });
+  return version === undefined ? arn : `${arn}:${version}`;
 }
 
 /**

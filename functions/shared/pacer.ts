@@ -6,7 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
-import { AppFlowRequestBudgetBusyError } from '../shared/errors.js';
+import { AppFlowRequestBudgetBusyError } from './errors.js';
 
 /** Where one AppFlow request budget applies: AppFlow throttles per account and Region. */
 export interface BudgetScope {

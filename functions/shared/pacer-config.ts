@@ -1,7 +1,7 @@
-import { ConfigurationError } from '../shared/errors.js';
+import { ConfigurationError } from './errors.js';
 
-/** RegisterConnector's settings beyond the hub's, read once at module scope. */
-export interface RegisterConfig {
+/** The AppFlow request budget's settings, read once at module scope by every function that calls AppFlow. */
+export interface PacerConfig {
   /** AppFlow requests per second per account and Region; 0 turns pacing off. */
   appflowRequestsPerSecond: number;
   /** Longest an invocation waits for its slot before the state machine retries it later. */
@@ -9,11 +9,11 @@ export interface RegisterConfig {
 }
 
 /**
- * Reads APPFLOW_REQUESTS_PER_SECOND (default 5: AppFlow publishes no rate for these APIs, so
- * the default stays modest) and APPFLOW_PACER_MAX_WAIT_MS (default 20000, inside the function's
- * timeout), naming the variable when one is malformed.
+ * Reads APPFLOW_REQUESTS_PER_SECOND (default 5: AppFlow publishes no rate for these
+ * APIs, so the default stays modest) and APPFLOW_PACER_MAX_WAIT_MS (default 20000, inside the
+ * functions' timeout), naming the variable when one is malformed.
  */
-export function loadRegisterConfig(env: NodeJS.ProcessEnv = process.env): RegisterConfig {
+export function loadPacerConfig(env: NodeJS.ProcessEnv = process.env): PacerConfig {
   return {
     appflowRequestsPerSecond: number(env, 'APPFLOW_REQUESTS_PER_SECOND', 5),
     pacerMaxWaitMs: number(env, 'APPFLOW_PACER_MAX_WAIT_MS', 20_000),

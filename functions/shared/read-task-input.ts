@@ -1,23 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { RegisterInput } from '../shared/types.js';
-import { parseRegisterInput } from './input.js';
 
 /** The event fields every log line of an invocation carries. */
 const LOG_KEY_FIELDS = ['executionArn', 'connectorLabel'] as const;
 
 /**
- * Turns the task's event into its typed input, once: appends the event's execution ARN and
- * connector label to the logger's keys, then parses it. The keys come first, read defensively from
- * the raw event (string fields only), so a rejected input is logged with them too; the parser's
- * error (InvalidInputError, AccountMismatchError) is rethrown before any AWS call. Pair it with
- * injectLambdaContext(logger, { clearState: true }), which removes the keys after the invocation.
+ * Turns a task's event into its typed input, once: appends the event's execution ARN and connector
+ * label to the logger's keys, then parses it with `parse`. The keys come first, read defensively
+ * from the raw event (string fields only), so a rejected input is logged with them too; the
+ * parser's error (InvalidInputError, AccountMismatchError) is rethrown before any AWS call. Pair it
+ * with injectLambdaContext(logger, { clearState: true }), which removes the keys after the invocation.
  *
- * @example const input = readRegisterInput(event, logger);
+ * @example const input = readTaskInput(event, logger, parseRegisterInput);
  */
-export function readRegisterInput(event: unknown, logger: Logger): RegisterInput {
+export function readTaskInput<T>(event: unknown, logger: Logger, parse: (event: unknown) => T): T {
   appendLogKeysOf(event, logger);
   try {
-    return parseRegisterInput(event);
+    return parse(event);
   } catch (error) {
     logger.error('Rejected the input before any AWS call', {
       error: (error as Error).name,

@@ -1,6 +1,6 @@
-import { InvalidInputError } from '../shared/errors.js';
-import { printable } from '../shared/text.js';
-import type { TriggerKind, VerifyInput } from '../shared/types.js';
+import { InvalidInputError } from './errors.js';
+import { printable } from './text.js';
+import type { TriggerKind, VerifyInput } from './types.js';
 
 const TRIGGER_KINDS: readonly TriggerKind[] = ['cloudtrail', 'cloudformation', 'pipeline'];
 const ACCOUNT_ID = /^\d{12}$/;
