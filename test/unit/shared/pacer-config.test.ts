@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { loadRegisterConfig } from '../../../functions/register-connector/config.js';
+import { loadPacerConfig } from '../../../functions/shared/pacer-config.js';
 
-describe('loadRegisterConfig', () => {
+describe('loadPacerConfig', () => {
   describe('reads the pacing settings', () => {
     it('defaults to 5 AppFlow requests per second and a 20 s wait', () => {
-      expect(loadRegisterConfig({})).toEqual({ appflowRequestsPerSecond: 5, pacerMaxWaitMs: 20_000 });
+      expect(loadPacerConfig({})).toEqual({ appflowRequestsPerSecond: 5, pacerMaxWaitMs: 20_000 });
     });
 
     it('takes 0 to turn pacing off', () => {
-      expect(loadRegisterConfig({ APPFLOW_REQUESTS_PER_SECOND: '0' }).appflowRequestsPerSecond).toBe(0);
+      expect(loadPacerConfig({ APPFLOW_REQUESTS_PER_SECOND: '0' }).appflowRequestsPerSecond).toBe(0);
     });
 
     it('names the variable when it is not a number', () => {
-      expect(() => loadRegisterConfig({ APPFLOW_REQUESTS_PER_SECOND: 'fast' })).toThrow(
+      expect(() => loadPacerConfig({ APPFLOW_REQUESTS_PER_SECOND: 'fast' })).toThrow(
         /APPFLOW_REQUESTS_PER_SECOND is "fast"/,
       );
     });

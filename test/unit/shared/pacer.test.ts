@@ -3,9 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { AppflowClient, RegisterConnectorCommand } from '@aws-sdk/client-appflow';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addPacing, createPacer, pacingMiddleware } from '../../../functions/register-connector/pacer.js';
 import { AppFlowRequestBudgetBusyError } from '../../../functions/shared/errors.js';
-import { createIdempotencyTable, type RunningDynalite, startDynalite } from './dynalite.js';
+import { addPacing, createPacer, pacingMiddleware } from '../../../functions/shared/pacer.js';
+import {
+  createIdempotencyTable,
+  type RunningDynalite,
+  startDynalite,
+} from '../register-connector/dynalite.js';
 
 const scope = { accountId: '111111111111', region: 'eu-west-1' };
 let db: RunningDynalite;

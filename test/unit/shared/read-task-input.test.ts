@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
-import { readRegisterInput } from '../../../functions/register-connector/read-input.js';
-import { registerInput } from './helpers.js';
+import { parseRegisterInput } from '../../../functions/register-connector/input.js';
+import { readTaskInput } from '../../../functions/shared/read-task-input.js';
+import { registerInput } from '../register-connector/helpers.js';
 
 function quietLogger(): Logger {
   const log = new Logger();
@@ -11,21 +12,21 @@ function quietLogger(): Logger {
 
 function rejection(event: unknown, log: Logger): Error {
   try {
-    readRegisterInput(event, log);
+    readTaskInput(event, log, parseRegisterInput);
   } catch (error) {
     return error as Error;
   }
-  throw new Error('readRegisterInput accepted the event');
+  throw new Error('readTaskInput accepted the event');
 }
 
-describe('readRegisterInput', () => {
+describe('readTaskInput', () => {
   describe('with a valid event', () => {
     it('returns the parsed input and appends the execution ARN and the connector label', () => {
       const log = quietLogger();
       const appendKeys = vi.spyOn(log, 'appendKeys');
       const event = { ...registerInput(), extra: 'ignored' };
 
-      expect(readRegisterInput(event, log)).toEqual(registerInput());
+      expect(readTaskInput(event, log, parseRegisterInput)).toEqual(registerInput());
       expect(appendKeys).toHaveBeenCalledWith({
         executionArn: event.executionArn,
         connectorLabel: event.connectorLabel,
