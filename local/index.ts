@@ -14,7 +14,7 @@ export type { FaultCounters } from './faults.js';
 export { createRandom, deriveRandom, type Random } from './random.js';
 export type { FunctionCounters, LogEntry } from './runtime/index.js';
 export type { AppFlowStats, Registration, RegistrationEvent } from './services/appflow.js';
-export type { DeadLetter, PublishedEvent } from './services/events.js';
+export type { DeadLetter, PublishedEvent, ScheduledRule } from './services/events.js';
 export type { ExecutionRecord } from './services/states.js';
 export type { AssumeRoleLogEntry } from './services/sts.js';
 export {
@@ -26,4 +26,11 @@ export {
   startStack,
 } from './stack.js';
 export { type LoadedWorld, loadWorld, WorldFileError } from './world/load.js';
-export type { AccountSpec, FunctionSpec, WorldFile } from './world/schema.js';
+export type {
+  AccountSpec,
+  ConnectorProfileSpec,
+  FlowSpec,
+  FunctionSpec,
+  PreRegisteredConnector,
+  WorldFile,
+} from './world/schema.js';

@@ -24,6 +24,7 @@ import { createEventsService, type EventsService, settle } from './services/even
 import { createLambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
+import { createTaggingService } from './services/tagging.js';
 import type { Caller, FunctionRegistry } from './types.js';
 import { createFunctionRegistry, lambdaTimestamp } from './world/functions.js';
 import { type LoadedWorld, loadWorld } from './world/load.js';
@@ -210,7 +211,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const serverLog: ServerLogEntry[] = [];
     const server = await startAwsServer({
-      services: [sts, appflow, lambda, events, states],
+      services: [sts, appflow, lambda, events, states, createTaggingService({ registry })],
       identity,
       port: options.port ?? 0,
       proxies: { dynamodb: { port: dynamo.port } },

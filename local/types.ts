@@ -154,6 +154,11 @@ export interface DeployedFunction {
   policy: import('./world/schema.js').PolicyStatement[];
   /** Concurrent execution environments allowed (reserved concurrency); undefined = unlimited. */
   reservedConcurrency?: number;
+  /**
+   * Set once UntagResource removed its last tag: the Resource Groups Tagging API still lists a
+   * function that had tags, with an empty tag set, when no tag filter is given.
+   */
+  hadTags?: true;
 }
 
 /** The functions deployed in the emulated accounts; mutable (AddPermission, tags, …). */
@@ -163,4 +168,6 @@ export interface FunctionRegistry {
   list(accountId: string, region: string): DeployedFunction[];
   all(): DeployedFunction[];
   add(fn: DeployedFunction): void;
+  /** Removes a function (DeleteFunction); false when it was not there. */
+  delete(fn: DeployedFunction): boolean;
 }

@@ -4,6 +4,7 @@ import { parseJsonObject } from '../http/json-body.js';
 import { jsonResponse } from '../http/protocols.js';
 import type { AwsRequest, EmulatedService, FunctionRegistry, FunctionRuntime } from '../types.js';
 import type { AccountSpec } from '../world/schema.js';
+import { AppFlowCatalog } from './appflow/catalog.js';
 import { CONNECTOR_TIMEOUT_MS } from './appflow/connector.js';
 import {
   connectorArnOf,
@@ -14,8 +15,10 @@ import {
 } from './appflow/operations.js';
 import {
   readDescribe,
+  readDescribeConnectorProfiles,
   readDescribeConnectors,
   readList,
+  readListFlows,
   readRegister,
   readUnregister,
   readUpdate,
@@ -28,7 +31,7 @@ export type { Registration } from './appflow/store.js';
 
 /**
  * The emulated Amazon AppFlow (rest-json, signing name appflow): the custom connector
- * registration APIs, per account and Region, invoking connectors through the FunctionRuntime as
+ * registration APIs, and the world's connector profiles and flows read back, per account and Region, invoking connectors through the FunctionRuntime as
  * the AppFlow service principal. Every call passes the fault injector first.
  */
 
@@ -36,8 +39,11 @@ export interface AppFlowServiceOptions {
   functions: FunctionRegistry;
   runtime: FunctionRuntime;
   faults?: Faults;
-  /** The world's accounts: their `connectors` are registered before the first call, invoking nothing. */
-  accounts?: readonly Pick<AccountSpec, 'accountId' | 'connectors'>[];
+  /**
+   * The world's accounts: their `connectors` are registered before the first call, invoking nothing;
+   * their `connectorProfiles` and `flows` are what DescribeConnectorProfiles and ListFlows answer.
+   */
+  accounts?: readonly Pick<AccountSpec, 'accountId' | 'connectors' | 'connectorProfiles' | 'flows'>[];
   now?: () => number;
   /** How long AppFlow waits for a connector; default 10 s. */
   connectorTimeoutMs?: number;
@@ -76,6 +82,8 @@ const ROUTES: Record<string, keyof ReturnType<typeof createOperations>> = {
   'POST /describe-connector': 'DescribeConnector',
   'POST /list-connectors': 'ListConnectors',
   'POST /describe-connectors': 'DescribeConnectors',
+  'POST /describe-connector-profiles': 'DescribeConnectorProfiles',
+  'POST /list-flows': 'ListFlows',
 };
 
 const ONE_DAY_MS = 24 * 60 * 60 * 1000;
@@ -98,6 +106,7 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
     functions: options.functions,
     runtime: options.runtime,
     store,
+    catalog: new AppFlowCatalog(options.accounts ?? [], now() - ONE_DAY_MS),
     now,
     connectorTimeoutMs: options.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS,
     events: registrations,
@@ -124,6 +133,10 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
         return operations.ListConnectors(readList(body), where);
       case 'DescribeConnectors':
         return operations.DescribeConnectors(readDescribeConnectors(body), where);
+      case 'DescribeConnectorProfiles':
+        return operations.DescribeConnectorProfiles(readDescribeConnectorProfiles(body), where);
+      case 'ListFlows':
+        return operations.ListFlows(readListFlows(body), where);
     }
   };
 
@@ -214,7 +227,8 @@ function seed(store: ConnectorStore, options: AppFlowServiceOptions, now: () => 
         ...(connector.description !== undefined ? { description: connector.description } : {}),
         registeredAt:
           connector.registeredAt !== undefined ? Date.parse(connector.registeredAt) : defaultRegisteredAt,
-        registeredBy: `arn:aws:iam::${account.accountId}:root`,
+        // Registered by hand unless the world says who: the account's root.
+        registeredBy: connector.registeredBy ?? `arn:aws:iam::${account.accountId}:root`,
         configuration: seededConfiguration(connector.label),
       });
     }

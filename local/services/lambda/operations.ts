@@ -12,6 +12,7 @@ import type {
 import { functionArn, parseFunctionReference } from '../../world/functions.js';
 import { cloudTrailEvent, type RecordedAction } from './cloudtrail.js';
 import { codeLocation, functionConfiguration } from './configuration.js';
+import { closeEnvironments } from './environments.js';
 import {
   accessDenied,
   functionNotFound,
@@ -57,6 +58,7 @@ type Operation = (
 export const OPERATIONS: Record<Route['operation'], Operation> = {
   ListFunctions: listFunctions,
   GetFunction: getFunction,
+  DeleteFunction: deleteFunction,
   GetFunctionConfiguration: (state, request, route) => {
     const fn = target(state, request, route.functionName ?? '', 'GetFunctionConfiguration');
     return jsonResponse(functionConfiguration(fn, revisionOf(state, fn)));
@@ -83,6 +85,35 @@ function getFunction(state: LambdaState, request: AwsRequest, route: Route): Aws
       ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }
       : {}),
   });
+}
+
+/**
+ * DeleteFunction of the unqualified function: it leaves the registry (Invoke and every other call then
+ * answer ResourceNotFoundException), its environments close, and CloudTrail records
+ * DeleteFunction20150331 with the functionName as the caller gave it. Only $LATEST exists here, so a
+ * version qualifier names nothing; deleting $LATEST alone is refused as Lambda refuses it.
+ */
+function deleteFunction(state: LambdaState, request: AwsRequest, route: Route): AwsResponse {
+  const name = route.functionName ?? '';
+  const qualifier = request.query.get('Qualifier');
+  if (qualifier === '$LATEST' || parseFunctionReference(name)?.qualifier === '$LATEST') {
+    throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+  }
+  const fn = target(state, request, name, 'DeleteFunction', qualifier);
+  state.registry.delete(fn);
+  state.revisions.delete(fn);
+  closeEnvironments(state.runtime, fn);
+  const requestId = randomUUID();
+  record(
+    state,
+    request,
+    'DeleteFunction',
+    fn,
+    { functionName: name, ...(qualifier ? { qualifier } : {}) },
+    null,
+    requestId,
+  );
+  return empty(204, requestId);
 }
 
 function listFunctions(state: LambdaState, request: AwsRequest): AwsResponse {
@@ -236,6 +267,7 @@ function untagResource(state: LambdaState, request: AwsRequest, route: Route): A
   if (keys.length === 0) throw validation('null', 'tagKeys', 'Member must not be null');
   const remaining = { ...fn.tags };
   for (const key of keys) delete remaining[key];
+  if (Object.keys(fn.tags).length > 0 && Object.keys(remaining).length === 0) fn.hadTags = true;
   fn.tags = remaining;
   const requestId = randomUUID();
   record(state, request, 'UntagResource', fn, { resource: fn.arn, tagKeys: keys }, null, requestId);
