@@ -13,7 +13,7 @@ import {
 import { describeCustomConnector } from './support/appflow.js';
 import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { deliverOne, origin } from './support/events.js';
-import { executionOf, registrarEventsOf, statesEntered } from './support/outcomes.js';
+import { alerts, executionOf, registrarEventsOf, statesEntered } from './support/outcomes.js';
 import { fixtureSample, fixtureWorld } from './support/paths.js';
 import { SLOW } from './support/timeouts.js';
 
@@ -123,6 +123,33 @@ describe('the connector lifecycle, end to end through the Lambda and AppFlow API
     });
   });
 
+  describe('a connector a profile and a flow still use, whose Lambda is deleted', () => {
+    it('stays registered, and ConnectorInUseError names the profile and the flow (unregisterInUse alert)', async () => {
+      const before = unregisterCalls(stack);
+
+      const signal = await deleteFunction(stack, clients, SALES, 'in-use-connector');
+
+      const execution = executionOf(stack, signal.event.id, 'unregistration');
+      expect({ status: execution.status, error: execution.error }).toEqual({
+        status: 'FAILED',
+        error: 'ConnectorInUseError',
+      });
+      const [failure] = registrarEventsOf(stack, execution.executionArn).map(({ event }) => event.detail);
+      expect(failure).toMatchObject({
+        error: 'ConnectorInUseError',
+        connectorLabel: 'in-use-label',
+        lambdaArn: functionArn(SALES, 'in-use-connector'),
+        reason: 'deleted',
+      });
+      expect((failure as { cause: string }).cause).toContain(
+        'connector profile(s) in-use-profile and flow(s) in-use-to-s3',
+      );
+      expect(alerts(stack).map((alert) => alert.message.executionArn)).toContain(execution.executionArn);
+      expect(unregisterCalls(stack)).toBe(before);
+      expect(await registered(SALES, 'in-use-label')).toBeDefined();
+    });
+  });
+
   describe('what is never unregistered', () => {
     it('a connector whose Lambda still exists, whatever a replayed or forged deletion signal says', async () => {
       await optIn(HUB, 'kept-connector', 'kept-label');
@@ -176,5 +203,32 @@ describe('the connector lifecycle, end to end through the Lambda and AppFlow API
       expect(unregisterCalls(stack)).toBe(before);
       expect(await registered(HUB, 'hand-label')).toBeDefined();
     });
+  });
+});
+
+describe('the connector lifecycle with the hub parameter unregisterInUse force', { timeout: SLOW }, () => {
+  let stack: Stack;
+  let clients: StackClients;
+
+  beforeAll(async () => {
+    ({ stack, clients } = await startStackWithClients({
+      timeScale: 0.01,
+      worldPath: fixtureWorld('lifecycle'),
+      params: { unregisterInUse: 'force' },
+    }));
+  }, SLOW);
+
+  afterAll(() => stopStackWithClients(stack, clients), SLOW);
+
+  it('unregisters a connector a profile and a flow still use once its Lambda is deleted', async () => {
+    const signal = await deleteFunction(stack, clients, SALES, 'in-use-connector');
+
+    expectUnregistered(stack, signal, {
+      accountId: SALES,
+      functionName: 'in-use-connector',
+      labels: ['in-use-label'],
+      reason: 'deleted',
+    });
+    expect(await describeCustomConnector(clients.appflow(SALES, REGION), 'in-use-label')).toBeUndefined();
   });
 });
