@@ -1,4 +1,4 @@
-import { formatFunctionArn, parseFunctionArn } from '../shared/arn.js';
+import { parseTaskLambdaArn } from '../shared/arn.js';
 import { AccountMismatchError, InvalidInputError } from '../shared/errors.js';
 import { labelProblem } from '../shared/limits.js';
 import { printable } from '../shared/text.js';
@@ -50,17 +50,7 @@ export function parseUnregisterInput(event: unknown): UnregisterInput {
   }
 
   const lambdaArn = text('lambdaArn');
-  let parsed: ReturnType<typeof parseFunctionArn>;
-  try {
-    parsed = parseFunctionArn(lambdaArn);
-  } catch (error) {
-    throw new InvalidInputError(`lambdaArn: ${(error as Error).message}. ${FIX_HINT}`, { cause: error });
-  }
-  if (parsed.qualifier !== undefined) {
-    throw new InvalidInputError(
-      `lambdaArn must be unqualified; got "${printable(lambdaArn)}". Use ${formatFunctionArn(parsed)}.`,
-    );
-  }
+  const parsed = parseTaskLambdaArn(lambdaArn, FIX_HINT);
   const connectorArn = text('connectorArn');
   // AppFlow's connector ARNs are arn:<partition>:appflow:<Region>:<account>:connector/<label>; only
   // the account and Region are checked, the rest is AppFlow's to choose.
