@@ -215,6 +215,14 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     entries: PutEventsEntry[],
   ): Promise<PutEventsResult> => {
     const checked = readEntries(entries);
+    // The caller's own policies are evaluated for every bus it names, before any entry is put.
+    for (const entry of checked) {
+      const lookup = buses.lookup(entry.EventBusName, caller.accountId, region);
+      const denied = lookup.found
+        ? options.roles.denial(caller, 'events:PutEvents', lookup.bus.arn, 400)
+        : undefined;
+      if (denied) throw denied;
+    }
     const results = checked.map((entry) => putOne(caller, region, entry));
     return {
       Entries: results,

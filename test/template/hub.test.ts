@@ -590,6 +590,10 @@ describe('hub template (serverless package)', () => {
       ]);
     });
 
+    it('leaves nothing in the temporary directory (serverless-esbuild writes a folder per function there)', () => {
+      expect(hub.tempLeftovers).toEqual([]);
+    });
+
     it('prints a short summary when packaging', () => {
       expect(hub.summary).toMatch(
         /^Packaged stage dev in [\d.]+s: \.serverless\/cloudformation-template-update-stack\.json/,
