@@ -4,8 +4,8 @@ import { createClientFactory } from '../shared/clients.js';
 import { loadHubConfig } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import type { VerifyOutput } from '../shared/types.js';
+import { correlationKeys } from '../shared/workflow-input.js';
 import { loadVerifyConfig } from './config.js';
-import { correlationKeys } from './input.js';
 import { verifyFunction } from './verify.js';
 
 const hub = loadHubConfig();
