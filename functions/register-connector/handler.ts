@@ -13,6 +13,7 @@ import { createIdempotencyConfig } from './idempotency.js';
 import { createIdempotentRegistration } from './idempotent-registration.js';
 import { parseRegisterInput } from './input.js';
 import { replayOrRegister } from './replay-or-register.js';
+import { SPOKE_ACTIONS } from './spoke-actions.js';
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
 const config = createIdempotencyConfig(logger);
@@ -20,7 +21,7 @@ const idempotent = createIdempotentRegistration(new DynamoDBPersistenceLayer({ t
 
 // Every AppFlow call waits for its slot in the account's and Region's request budget, shared by all
 // concurrent invocations of the registrar's functions through the idempotency table.
-const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName);
+const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, SPOKE_ACTIONS);
 
 const registerTask = async (event: unknown, context: Context): Promise<RegisterOutput> => {
   const input = readTaskInput(event, logger, parseRegisterInput);

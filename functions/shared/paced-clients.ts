@@ -10,12 +10,13 @@ import type { PacerConfig } from './pacer-config.js';
  * registrar's functions share through one item of the idempotency table (pacer.ts). With
  * appflowRequestsPerSecond 0 the clients are not paced.
  *
- * @example const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName);
+ * @example const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, SPOKE_ACTIONS);
  */
 export function createPacedClientFactory(
   hub: HubConfig,
   pacing: PacerConfig,
   tableName: string,
+  spokeActions: readonly string[],
   dynamodb: DynamoDBClient = new DynamoDBClient({}),
 ): ClientFactory {
   const pace =
@@ -29,6 +30,7 @@ export function createPacedClientFactory(
       : undefined;
   return createClientFactory({
     ...hub,
+    spokeActions,
     onAppflowClient: (client, target) => {
       if (pace) addPacing(client, pace, target);
     },

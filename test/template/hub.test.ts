@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { type PackagedHub, packageHub, ROOT } from './package-hub.js';
 import { sdkActionsOfHandler, sdkActionsUsed } from './sdk-actions.js';
@@ -320,8 +321,11 @@ describe('hub template (serverless package)', () => {
       );
     });
 
-    it('accepts PutEvents from principals of the organization only', () => {
+    it('accepts PutEvents from principals of the organization only, of the detail-types the signal rules listen for, never with the registrar’s source', () => {
       const policy = resource(template, 'HubEventBusPolicy', 'AWS::Events::EventBusPolicy').Properties;
+      const detailTypes = [
+        ...new Set(deploySignalFiles().flatMap((file) => file.eventPattern['detail-type'] as string[])),
+      ].sort();
 
       expect(policy.EventBusName).toEqual({ Ref: 'HubEventBus' });
       expect(policy.Statement).toEqual({
@@ -329,7 +333,10 @@ describe('hub template (serverless package)', () => {
         Principal: '*',
         Action: 'events:PutEvents',
         Resource: getAtt('HubEventBus'),
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000' } },
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000', 'events:detail-type': detailTypes },
+          StringNotEquals: { 'events:source': REGISTRAR_SOURCE },
+        },
       });
     });
   });
