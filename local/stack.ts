@@ -7,8 +7,10 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeployedStack } from './deploy/deploy.js';
+import { TemplateError } from './deploy/errors.js';
 import { deployLandingZone, type HubDeployment, type LandingZone } from './deploy/landing-zone.js';
 import { packageHub } from './deploy/package.js';
+import { checkServiceRoles } from './deploy/service-roles.js';
 import { createFaults, type FaultConfig, type Faults } from './faults.js';
 import { type ServerLogEntry, startAwsServer } from './http/server.js';
 import { RoleRegistry } from './iam/roles.js';
@@ -27,7 +29,7 @@ import {
   serverlessDeployment,
 } from './services/cloudformation.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
-import { createLambdaService } from './services/lambda.js';
+import { createLambdaService, type LambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
 import { createTaggingService } from './services/tagging.js';
@@ -178,7 +180,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const faults = createFaults({ seed: 1, ...options.faults });
     const sts = createStsService({ identity, roles });
-    const appflow = createAppFlowService({ functions: registry, runtime, faults, accounts: world.accounts });
+    const appflow = createAppFlowService({
+      functions: registry,
+      runtime,
+      faults,
+      accounts: world.accounts,
+      roles,
+    });
     if (options.dataDir) {
       // AppFlow's registrations and tokens survive a restart beside DynamoDB's data.
       const saved = join(resolve(options.dataDir), 'appflow.json');
@@ -189,6 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // EventBridge and Step Functions call each other: each is handed the other lazily.
     let events: EventsService | undefined;
     const states = createStatesService({
+      roles,
       runtime,
       events: {
         putEvents: (caller, region, entries) => requireValue(events).putEvents(caller, region, entries),
@@ -196,10 +205,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       timeScale,
     });
     cleanups.push(() => states.close());
-    events = createEventsService({ world, roles, executions: states, timeScale });
+    let lambda: LambdaService | undefined;
+    events = createEventsService({
+      world,
+      roles,
+      executions: states,
+      timeScale,
+      invokeFunction: (functionArn, payload, invocation) =>
+        requireValue(lambda).invokeEvent(functionArn, payload, invocation),
+    });
     cleanups.push(() => requireValue(events).close());
 
-    const lambda = createLambdaService({
+    lambda = createLambdaService({
+      roles,
       registry,
       runtime,
       // Tag changes made through the emulated Lambda API reach the account's default bus as
@@ -220,7 +238,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const cloudformation = createCloudFormationService();
     const serverLog: ServerLogEntry[] = [];
     const server = await startAwsServer({
-      services: [sts, appflow, lambda, events, states, cloudformation, createTaggingService({ registry })],
+      services: [
+        sts,
+        appflow,
+        lambda,
+        events,
+        states,
+        cloudformation,
+        createTaggingService({ registry, roles }),
+      ],
       identity,
       port: options.port ?? 0,
       proxies: { dynamodb: { port: dynamo.port } },
@@ -237,8 +263,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       spokeTemplatePath: options.spokeTemplatePath ?? SPOKE_TEMPLATE,
     });
     const stacks = [...landingZone.hubs.map((hub) => hub.stack), ...landingZone.spokes];
+    for (const deployed of stacks) for (const role of deployed.roles) roles.add(role);
     for (const deployed of stacks) {
-      for (const role of deployed.roles) roles.add(role);
+      checkServiceRoles(roles, deployed);
       addFunctions(registry, deployed, options.functionEnvironment ?? {});
       states.deploy(deployed);
       events.deploy(deployed);
@@ -246,6 +273,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const hub of landingZone.hubs)
       cloudformation.deploy(hub.stack, serverlessDeployment(options.stage ?? 'dev'));
     for (const spoke of landingZone.spokes) cloudformation.deploy(spoke, STACK_SET_DEPLOYMENT);
+    // After every function exists: a permission may name a function of another stack.
+    for (const deployed of stacks) {
+      for (const { functionName, statement } of deployed.permissions) {
+        const fn = registry.get(deployed.accountId, deployed.region, functionName);
+        if (!fn) {
+          throw new TemplateError(
+            `${deployed.stackName}: ${statement.Sid} grants on ${functionName}, which does not exist.`,
+          );
+        }
+        fn.policy.push(statement);
+      }
+    }
     await createTables(dynamo.endpoint, stacks);
 
     const stack: Stack = {

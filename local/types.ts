@@ -61,6 +61,11 @@ export interface Caller {
   /** The execution environment (worker) the key was issued to, when a function holds it. */
   environmentId?: string;
   /**
+   * The session policy given to AssumeRole (its Policy parameter): the session may do only what both
+   * the role's policies and this allow.
+   */
+  sessionPolicy?: import('./iam/policy.js').PolicyStatement[];
+  /**
    * The local stack's stand-in for an AWS service in this account (keys LOCALAWSSERVICE<account>): the
    * only caller whose PutEvents may use an aws.* source, as CloudTrail and CloudFormation do.
    */

@@ -1,46 +1,30 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createClientFactory } from '../shared/clients.js';
 import { loadHubConfig } from '../shared/config.js';
 import { requireEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
+import { createPacedClientFactory } from '../shared/paced-clients.js';
+import { loadPacerConfig } from '../shared/pacer-config.js';
+import { readTaskInput } from '../shared/read-task-input.js';
 import type { RegisterOutput } from '../shared/types.js';
-import { loadRegisterConfig } from './config.js';
 import { createIdempotencyConfig } from './idempotency.js';
 import { createIdempotentRegistration } from './idempotent-registration.js';
-import { addPacing, createPacer } from './pacer.js';
-import { readRegisterInput } from './read-input.js';
+import { parseRegisterInput } from './input.js';
 import { replayOrRegister } from './replay-or-register.js';
+import { SPOKE_ACTIONS } from './spoke-actions.js';
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
 const config = createIdempotencyConfig(logger);
 const idempotent = createIdempotentRegistration(new DynamoDBPersistenceLayer({ tableName }), config);
 
-const hub = loadHubConfig();
-const { appflowRequestsPerSecond, pacerMaxWaitMs } = loadRegisterConfig();
 // Every AppFlow call waits for its slot in the account's and Region's request budget, shared by all
-// concurrent invocations through the idempotency table (pacer.ts).
-const pace =
-  appflowRequestsPerSecond > 0
-    ? createPacer({
-        dynamodb: new DynamoDBClient({}),
-        tableName,
-        requestsPerSecond: appflowRequestsPerSecond,
-        maxWaitMs: pacerMaxWaitMs,
-      })
-    : undefined;
-const clientsFor = createClientFactory({
-  ...hub,
-  onAppflowClient: (client, target) => {
-    if (pace) addPacing(client, pace, target);
-  },
-});
+// concurrent invocations of the registrar's functions through the idempotency table.
+const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, SPOKE_ACTIONS);
 
 const registerTask = async (event: unknown, context: Context): Promise<RegisterOutput> => {
-  const input = readRegisterInput(event, logger);
+  const input = readTaskInput(event, logger, parseRegisterInput);
   config.registerLambdaContext(context);
   return replayOrRegister(input, { ...idempotent, appflow: clientsFor(input).appflow });
 };

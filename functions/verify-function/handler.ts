@@ -4,14 +4,15 @@ import { createClientFactory } from '../shared/clients.js';
 import { loadHubConfig } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import type { VerifyOutput } from '../shared/types.js';
+import { correlationKeys } from '../shared/workflow-input.js';
 import { loadVerifyConfig } from './config.js';
-import { correlationKeys } from './input.js';
+import { SPOKE_ACTIONS } from './spoke-actions.js';
 import { verifyFunction } from './verify.js';
 
 const hub = loadHubConfig();
 const config = loadVerifyConfig();
 // Module scope: clients and spoke credentials are reused across warm invocations.
-const clientsFor = createClientFactory(hub);
+const clientsFor = createClientFactory({ ...hub, spokeActions: SPOKE_ACTIONS });
 
 /** VerifyFunction task of statemachine/register-connector.asl.json. */
 export const handler = middy(async (event: unknown): Promise<VerifyOutput> => {

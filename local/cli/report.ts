@@ -42,7 +42,9 @@ export function describePublished(event: PublishedEvent['event']): string {
   const what =
     event['detail-type'] === 'ConnectorRegistered'
       ? `${detail.action} ${detail.connectorArn}`
-      : // A failure VerifyFunction raised names no function: the signal's words are in the cause only.
-        `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
-  return `${event['detail-type'].padEnd(28)} ${event.account}/${event.region}  ${what}`;
+      : event['detail-type'] === 'ConnectorUnregistered'
+        ? `${detail.reason} ${detail.connectorArn}`
+        : // A failure VerifyFunction or VerifyRemoval raised names no function: the signal's words are in the cause only.
+          `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
+  return `${event['detail-type'].padEnd(30)} ${event.account}/${event.region}  ${what}`;
 }

@@ -2,6 +2,7 @@ import type { Faults } from '../faults.js';
 import { AwsServiceError } from '../http/errors.js';
 import { parseJsonObject } from '../http/json-body.js';
 import { jsonResponse } from '../http/protocols.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import type { AwsRequest, EmulatedService, FunctionRegistry, FunctionRuntime } from '../types.js';
 import type { AccountSpec } from '../world/schema.js';
 import { AppFlowCatalog } from './appflow/catalog.js';
@@ -47,6 +48,8 @@ export interface AppFlowServiceOptions {
   now?: () => number;
   /** How long AppFlow waits for a connector; default 10 s. */
   connectorTimeoutMs?: number;
+  /** The roles of the deployed templates: a session of one may do only what its policies allow. */
+  roles?: RoleRegistry;
 }
 
 export interface CallStats {
@@ -85,6 +88,39 @@ const ROUTES: Record<string, keyof ReturnType<typeof createOperations>> = {
   'POST /describe-connector-profiles': 'DescribeConnectorProfiles',
   'POST /list-flows': 'ListFlows',
 };
+
+/** The IAM action each operation needs; UnregisterConnector's is spelled UnRegisterConnector. */
+const IAM_ACTIONS: Record<keyof ReturnType<typeof createOperations>, string> = {
+  RegisterConnector: 'appflow:RegisterConnector',
+  UpdateConnectorRegistration: 'appflow:UpdateConnectorRegistration',
+  UnregisterConnector: 'appflow:UnRegisterConnector',
+  DescribeConnector: 'appflow:DescribeConnector',
+  ListConnectors: 'appflow:ListConnectors',
+  DescribeConnectors: 'appflow:DescribeConnectors',
+  DescribeConnectorProfiles: 'appflow:DescribeConnectorProfiles',
+  ListFlows: 'appflow:ListFlows',
+};
+
+/**
+ * The resource an operation is authorized on: the connector's ARN for the calls that name a label,
+ * "*" for RegisterConnector and the listing calls, which name no resource of their own.
+ */
+function iamResource(
+  operation: keyof ReturnType<typeof createOperations>,
+  body: Record<string, unknown>,
+  where: { accountId: string; region: string },
+): string {
+  const label = body.connectorLabel;
+  if (
+    typeof label === 'string' &&
+    (operation === 'UpdateConnectorRegistration' ||
+      operation === 'UnregisterConnector' ||
+      operation === 'DescribeConnector')
+  ) {
+    return `arn:aws:appflow:${where.region}:${where.accountId}:connector/${label}`;
+  }
+  return '*';
+}
 
 const ONE_DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -154,6 +190,13 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
       region: request.region,
       caller: request.caller,
     };
+    const denied = options.roles?.denial(
+      request.caller,
+      IAM_ACTIONS[operation],
+      iamResource(operation, parseJsonObject(request.body), where),
+      403,
+    );
+    if (denied) throw denied;
     const counted = [
       callStats(stats.byOperation, operation),
       callStats(stats.byAccountRegion, `${where.accountId}/${where.region}`),

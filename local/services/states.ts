@@ -4,6 +4,7 @@ import type { DeployedStack } from '../deploy/deploy.js';
 import type { DeployedStateMachine } from '../deploy/resources.js';
 import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import type { Caller, EmulatedService, FunctionRuntime } from '../types.js';
 import type { EventPublisher, ExecutionStarter } from './events/types.js';
 import { allStates, type TaskResource, taskResource } from './states/definition.js';
@@ -44,6 +45,8 @@ export interface StatesServiceOptions {
    * RedriveExecution answer ExecutionLimitExceeded. Default 1,000,000, the Standard quota.
    */
   maxOpenExecutions?: number;
+  /** The roles of the deployed templates: a state machine's role may do only what it allows. */
+  roles?: RoleRegistry;
 }
 
 export interface StatesService extends EmulatedService, ExecutionStarter {
@@ -81,9 +84,10 @@ const DEFAULT_MAX_OPEN_EXECUTIONS = 1_000_000;
 const CLIENT_TOKEN = /^[!-~]{1,64}$/;
 
 /**
- * Interpreters by definition text. Building one validates the definition with asl-validator, which
- * is slow (docs/benchmarks.md, section 5); a StateMachine keeps no state between runs, so one is
- * shared.
+ * Interpreters by definition text; a StateMachine keeps no state between runs, so one is shared. The
+ * definition is not validated again here: `serverless package` validated it (scripts/
+ * serverless-validate-asl.cjs) before the stack could deploy it, and asl-validator is slow
+ * (docs/benchmarks.md, section 5).
  */
 const interpreters = new Map<string, StateMachine>();
 
@@ -92,6 +96,9 @@ function interpreterFor(machine: DeployedStateMachine): StateMachine {
   if (interpreter === undefined) {
     interpreter = new StateMachine(
       machine.definition as unknown as ConstructorParameters<typeof StateMachine>[0],
+      {
+        validationOptions: { noValidate: true },
+      },
     );
     interpreters.set(machine.definitionString, interpreter);
   }
@@ -138,6 +145,7 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     timeScale: options.timeScale ?? 1,
     now,
     random: options.random ?? Math.random,
+    ...(options.roles ? { roles: options.roles } : {}),
   };
   const machines = new Map<string, PreparedMachine>();
   const runs = new Map<string, ExecutionRun>();

@@ -1,5 +1,6 @@
 import { awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import type { AwsRequest, DeployedFunction, EmulatedService, FunctionRegistry } from '../types.js';
 import { type GetResourcesInput, invalid, readGetResources } from './tagging/get-resources.js';
 
@@ -16,6 +17,8 @@ import { type GetResourcesInput, invalid, readGetResources } from './tagging/get
 export interface TaggingServiceOptions {
   registry: FunctionRegistry;
   now?: () => number;
+  /** The roles of the deployed templates: a session of one may do only what its policies allow. */
+  roles?: RoleRegistry;
 }
 
 const TARGET_PREFIX = 'ResourceGroupsTaggingAPI_20170126.';
@@ -36,7 +39,12 @@ const FUNCTION_TYPES = new Set(['lambda', 'lambda:function']);
 export function createTaggingService(options: TaggingServiceOptions): EmulatedService {
   const now = options.now ?? Date.now;
   const handle = awsJsonHandler(TARGET_PREFIX, 'aws-json-1.1', 'Resource Groups Tagging API', {
-    GetResources: (request, body) => getResources(options.registry, request, readGetResources(body), now()),
+    GetResources: (request, body) => {
+      // tag:GetResources has no resource type; aws-json services answer AccessDeniedException with 400.
+      const denied = options.roles?.denial(request.caller, 'tag:GetResources', '*', 400);
+      if (denied) throw denied;
+      return getResources(options.registry, request, readGetResources(body), now());
+    },
   });
   return { signingName: 'tagging', protocol: 'aws-json-1.1', handle };
 }

@@ -1,8 +1,8 @@
 import { AwsServiceError } from '../../http/errors.js';
 import type { Caller, DeployedFunction, FunctionRegistry, FunctionRuntime } from '../../types.js';
+import { allowsServiceInvoke } from '../lambda/policy.js';
 import type { AppFlowCatalog } from './catalog.js';
 import { type ConnectorConfiguration, describeConnector } from './connector.js';
-import { allowsServiceInvoke } from './policy.js';
 import type {
   DescribeConnectorProfilesInput,
   DescribeConnectorsInput,
@@ -114,7 +114,7 @@ export function createOperations(deps: OperationDeps) {
     connectorArn: string,
   ): Promise<ConnectorConfiguration> => {
     const fn = findFunction(deps.functions, lambdaArn);
-    if (!allowsServiceInvoke(fn.policy, invokeBy(where, fn, connectorArn))) {
+    if (!allowsServiceInvoke(fn, invokeBy(where, connectorArn))) {
       throw new AwsServiceError(
         403,
         'AccessDeniedException',
@@ -391,12 +391,8 @@ function findFunction(functions: FunctionRegistry, lambdaArn: string): DeployedF
   return fn;
 }
 
-function invokeBy(where: Where, fn: DeployedFunction, connectorArn: string) {
-  return {
-    servicePrincipal: APPFLOW_PRINCIPAL,
-    functionArn: fn.arn,
-    context: { 'aws:SourceAccount': where.accountId, 'aws:SourceArn': connectorArn },
-  };
+function invokeBy(where: Where, connectorArn: string) {
+  return { service: APPFLOW_PRINCIPAL, sourceAccount: where.accountId, sourceArn: connectorArn };
 }
 
 function eventOf(where: Where, label: string, connectorArn: string, lambdaArn: string, clientToken?: string) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../../http/errors.js';
 import { jsonResponse } from '../../http/protocols.js';
+import type { RoleRegistry } from '../../iam/roles.js';
 import type {
   AwsRequest,
   AwsResponse,
@@ -46,6 +47,8 @@ export interface LambdaState {
   onBackgroundError?: (error: unknown) => void;
   inactiveRecoveryMs?: number;
   asyncRetryDelayMs: number;
+  /** The roles of the deployed templates: a session of one may do only what its policies allow. */
+  roles?: RoleRegistry;
 }
 
 type Operation = (
@@ -80,7 +83,11 @@ function getFunction(state: LambdaState, request: AwsRequest, route: Route): Aws
   return jsonResponse({
     Configuration: functionConfiguration(fn, revisionOf(state, fn)),
     Code: codeLocation(fn),
-    ...(Object.keys(fn.tags).length > 0 ? { Tags: { ...fn.tags } } : {}),
+    // GetFunction answers the tags only to a caller that may also call ListTags.
+    ...(Object.keys(fn.tags).length > 0 &&
+    !state.roles?.denial(request.caller, 'lambda:ListTags', fn.arn, 403)
+      ? { Tags: { ...fn.tags } }
+      : {}),
     ...(fn.reservedConcurrency !== undefined
       ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }
       : {}),
@@ -117,6 +124,9 @@ function deleteFunction(state: LambdaState, request: AwsRequest, route: Route): 
 }
 
 function listFunctions(state: LambdaState, request: AwsRequest): AwsResponse {
+  // ListFunctions has no resource type: policies grant it on "*".
+  const denied = state.roles?.denial(request.caller, 'lambda:ListFunctions', '*', 403);
+  if (denied) throw denied;
   const maxItemsText = request.query.get('MaxItems');
   const maxItems = maxItemsText === null ? DEFAULT_PAGE : Number(maxItemsText);
   if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10000) {
@@ -321,7 +331,7 @@ async function invoke(state: LambdaState, request: AwsRequest, route: Route): Pr
 }
 
 // Lambda queues an event invocation, retries throttles, and retries a function error twice.
-async function invokeInBackground(
+export async function invokeInBackground(
   state: LambdaState,
   call: { accountId: string; region: string; functionName: string; payload: string },
 ): Promise<void> {
@@ -377,6 +387,8 @@ function target(
   if (accountId !== request.caller.accountId && !(fn && allowsCaller(fn, request.caller, action))) {
     throw accessDenied(request.caller, action, arn);
   }
+  const denied = state.roles?.denial(request.caller, `lambda:${action}`, fn?.arn ?? arn, 403);
+  if (denied) throw denied;
   if (!fn || (version !== undefined && version !== '$LATEST')) throw functionNotFound(arn);
   return fn;
 }

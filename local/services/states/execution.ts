@@ -1,6 +1,7 @@
 import './polyfill.js';
 import { randomBytes } from 'node:crypto';
 import type { DeployedStateMachine } from '../../deploy/resources.js';
+import type { RoleRegistry } from '../../iam/roles.js';
 import type { Caller, FunctionRuntime } from '../../types.js';
 import type { EventPublisher } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
@@ -65,6 +66,8 @@ export interface RunDependencies {
   timeScale: number;
   now: () => Date;
   random: () => number;
+  /** The roles of the deployed templates: the state machine's role may do only what they allow. */
+  roles?: RoleRegistry;
 }
 
 /** An event of the interpreter's eventLogs (its EventLog type is not exported). */
@@ -272,7 +275,14 @@ export class ExecutionRun implements TaskObserver {
     const handlers: Record<string, TaskHandler> = {};
     for (const [name, resource] of tasks) {
       const handler = taskHandler(
-        { runtime: this.deps.runtime, events: this.deps.events, caller, region, observer: this },
+        {
+          runtime: this.deps.runtime,
+          events: this.deps.events,
+          caller,
+          region,
+          observer: this,
+          ...(this.deps.roles ? { roles: this.deps.roles } : {}),
+        },
         name,
         states.get(name) as AslState,
         resource,

@@ -56,8 +56,9 @@ describe('EventsService', () => {
         .send(new DescribeEventBusCommand({ Name: harness.hub.eventBus.name }));
       expect(bus.Arn).toBe(harness.hub.eventBus.arn);
       const { world } = await defaultLandingZone();
-      expect(JSON.parse(bus.Policy ?? '{}').Statement[0].Condition).toEqual({
+      expect(JSON.parse(bus.Policy ?? '{}').Statement[0].Condition).toMatchObject({
         StringEquals: { 'aws:PrincipalOrgID': world.organizationId },
+        StringNotEquals: { 'events:source': 'appflow.connector-registrar' },
       });
     });
 
@@ -82,7 +83,10 @@ describe('EventsService', () => {
     });
 
     it('describes a rule and lists its targets', async () => {
-      const rule = harness.hub.stack.rules.find((candidate) => candidate.eventBusName === 'default');
+      const rule = harness.hub.stack.rules.find(
+        (candidate) =>
+          candidate.eventBusName === 'default' && candidate.targets[0]?.arn === harness.hub.stateMachine.arn,
+      );
       const described = await harness.client(HUB).send(new DescribeRuleCommand({ Name: rule?.name }));
       expect(described).toMatchObject({ Arn: rule?.arn, State: 'ENABLED', EventBusName: 'default' });
       expect(JSON.parse(described.EventPattern ?? '{}')).toEqual(rule?.eventPattern);
