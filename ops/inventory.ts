@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
+  FAILED_OUTCOMES,
   INVENTORY_PREFIX,
   type InventoryItem,
   inventoryAccountPrefix,
@@ -53,9 +54,12 @@ export async function readInventory(
     values[':since'] = filter.since.toISOString();
   }
   if (filter.failedOnly) {
-    conditions.push('#outcome = :failed');
+    const failed = FAILED_OUTCOMES.map((_, index) => `:failed${index}`);
+    conditions.push(`#outcome IN (${failed.join(', ')})`);
     names['#outcome'] = 'outcome';
-    values[':failed'] = 'failed';
+    FAILED_OUTCOMES.forEach((outcome, index) => {
+      values[`:failed${index}`] = outcome;
+    });
   }
   const items: InventoryItem[] = [];
   let startKey: ScanCommandInput['ExclusiveStartKey'];

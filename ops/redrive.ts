@@ -20,7 +20,7 @@ import type { Hub } from './hub.js';
  *
  * Step Functions' RedriveExecution continues an execution from the state that did not complete,
  * under the same ARN. That helps an execution that was stopped, timed out, or failed inside a state
- * (a Record state whose write failed, an uncaught error). It does not help one the workflow itself
+ * (an error no Catch handles, such as States.DataLimitExceeded). It does not help one the workflow itself
  * ended: every caught failure ends in the Fail state RegistrationFailed after alerting, and a
  * redriven execution re-enters that Fail state and fails again. Those are started anew with the same
  * input, which runs every check again against what is fixed now; RegisterConnector's idempotency
@@ -198,7 +198,7 @@ export function latestPerFunction(
     if (item && item.outcome !== 'failed' && Date.parse(item.startedAt) > execution.startDate.getTime()) {
       skipped.push({
         ...base,
-        why: `a later execution (${item.executionArn}) ${item.outcome} the connector since`,
+        why: `a later execution (${item.executionArn}) recorded "${item.outcome}" for it since`,
       });
       continue;
     }

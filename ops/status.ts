@@ -1,4 +1,4 @@
-import type { InventoryItem } from '../functions/shared/inventory.js';
+import { FAILED_OUTCOMES, type InventoryItem } from '../functions/shared/inventory.js';
 import type { OperatorClients } from './clients.js';
 import type { Hub } from './hub.js';
 import { type InventoryFilter, mergeInventories, readInventory } from './inventory.js';
@@ -11,8 +11,9 @@ export interface StatusLine {
   region: string;
   connectorLabel: string | null;
   functionName: string;
-  /** registered, updated, unchanged, or failed. */
+  /** registered, updated, unchanged, failed, unregistered or unregistration failed. */
   outcome: string;
+  /** A registration's action, or why a connector was unregistered. */
   action: string | null;
   /** When the outcome was recorded (ISO 8601). */
   at: string;
@@ -47,7 +48,11 @@ export async function connectorStatus(
     ),
   );
   const lines = mergeInventories(lists).map(lineOf);
-  return { lines, failed: lines.filter((line) => line.outcome === 'failed').length };
+  return { lines, failed: lines.filter((line) => isFailure(line.outcome)).length };
+}
+
+function isFailure(outcome: string): boolean {
+  return (FAILED_OUTCOMES as readonly string[]).includes(outcome);
 }
 
 function lineOf(item: InventoryItem): StatusLine {

@@ -17,7 +17,7 @@ export function defaultBusArn(partition: string, accountId: string, region: stri
 }
 
 /**
- * Puts the outcome event, exactly as the hub bus received it, on the default bus of the connector's
+ * Puts the outcome event, its detail as the hub bus received it, on the default bus of the connector's
  * own account and Region, so the team that deployed it hears the outcome without access to the hub.
  * The client must be in that Region (EventBridge takes a bus ARN of the caller's Region only). A
  * refusal (the spoke stack predates its bus policy) or a failed entry is returned, not thrown: the
@@ -38,7 +38,7 @@ export async function tellConnectorAccount(
             EventBusName: defaultBusArn(partitionOf(executionArn), accountId, region),
             Source: REGISTRAR_SOURCE,
             DetailType: input.detailType,
-            Detail: JSON.stringify(input.detail),
+            Detail: JSON.stringify(input.published ?? input.detail),
           },
         ],
       }),

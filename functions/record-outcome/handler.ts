@@ -1,15 +1,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
-import { parseRecordInput } from './input.js';
-import { type RecordResult, recordOutcome } from './record.js';
+import { type RecordResult, recordInputOf, recordOutcome } from './record.js';
 
 const tableName = requireEnv('INVENTORY_TABLE_NAME');
+const hubAccountId = requireEnv('HUB_ACCOUNT_ID');
+const sfn = new SFNClient({});
 const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
@@ -25,7 +27,7 @@ const eventsIn = (region: string): EventBridgeClient => {
 };
 
 const recordTask = async (event: unknown): Promise<RecordResult> => {
-  const input = parseRecordInput(event);
+  const input = await recordInputOf(event, { sfn, hubAccountId });
   logger.appendKeys({ executionArn: input.detail.executionArn });
   const result = await recordOutcome(input, { dynamodb, tableName, eventsIn });
   if (result.memberDelivery === 'failed') {
@@ -39,7 +41,7 @@ const recordTask = async (event: unknown): Promise<RecordResult> => {
   return result;
 };
 
-/** The RecordOutcome task: the logger's context and keys around one plain function. */
+/** RecordOutcome, invoked by its rule with each outcome event: the logger's context around plain functions. */
 export const handler = middy<unknown, RecordResult, Error, Context>(recordTask).use(
   injectLambdaContext(logger, { clearState: true }),
 );

@@ -1,26 +1,24 @@
 import { InvalidInputError } from '../shared/errors.js';
-import { DetailType } from '../shared/event-types.js';
+import { OUTCOME_DETAIL_TYPES, type OutcomeDetailType, REGISTRAR_SOURCE } from '../shared/event-types.js';
 import { printable } from '../shared/text.js';
 
 /**
- * What the state machine hands RecordOutcome: the event it has just published on the hub bus
- * (detail-type and detail, built by the same Parameters), when the execution started, and, on the
- * failure path, the function the signal named (unverified: it only picks the inventory row).
+ * One outcome as the recorder works with it: the event a workflow published on the hub bus
+ * (detail-type and detail), when its execution started, and, for a failure before verification, the
+ * function the execution's signal named (unverified: it only picks the inventory row).
  */
 export interface RecordInput {
-  detailType: RecordedDetailType;
+  detailType: OutcomeDetailType;
   detail: OutcomeDetail;
-  /** $$.Execution.StartTime: orders the outcomes of one function. */
+  /** The execution's startDate (DescribeExecution): orders the outcomes of one function. */
   executionStartTime: string;
-  /** $$.Execution.Input.functionArn, on the failure path only. */
+  /** The execution input's functionArn, when the event names no verified function. */
   signalFunctionArn?: string;
+  /** The detail as it was published, which the connector's account receives as it is. */
+  published?: Record<string, unknown>;
 }
 
-export type RecordedDetailType =
-  | typeof DetailType.ConnectorRegistered
-  | typeof DetailType.ConnectorRegistrationFailed;
-
-/** The fields of ConnectorRegistered and ConnectorRegistrationFailed the inventory keeps. */
+/** The fields of the registrar's outcome events the inventory keeps (docs/design.md, Published events). */
 export interface OutcomeDetail {
   accountId: string;
   region: string;
@@ -32,58 +30,80 @@ export interface OutcomeDetail {
   codeSha256?: string;
   error?: string;
   cause?: string;
+  /** Why a connector was unregistered: deleted, untagged, relabelled, orphaned. */
+  reason?: string;
 }
 
-const RECORDED: readonly string[] = [DetailType.ConnectorRegistered, DetailType.ConnectorRegistrationFailed];
+/** An outcome event as the rule delivers it: the envelope's account, and what was published. */
+export interface OutcomeEvent {
+  id: string;
+  /** The account that put it: the hub's own, or the event is not the registrar's. */
+  account: string;
+  detailType: OutcomeDetailType;
+  detail: OutcomeDetail;
+  /** The detail as it was published. */
+  published: Record<string, unknown>;
+}
+
+const RECORDED: readonly string[] = OUTCOME_DETAIL_TYPES;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
 const SHAPE =
-  'The state machine builds this input (statemachine/register-connector.asl.json, the Record states); see functions/record-outcome/input.ts.';
+  "The rule of the outcome recorder (resources/outcomes.yml) hands it the registrar's outcome events; see functions/record-outcome/input.ts.";
 
 /**
- * Checks the task input and returns a copy holding only the known fields. Throws InvalidInputError
- * naming the field: the account and Region key the inventory row and pick the bus the connector's
- * account hears the outcome on, so they must be exactly what VerifyFunction or the envelope gave.
+ * Checks the EventBridge event the rule delivers: the registrar's source, one of its outcome types,
+ * put by the hub's own account (defense in depth behind the rule's pattern), and a detail whose
+ * account, Region and execution are well formed, since they key the inventory row and pick the bus
+ * the connector's account hears the outcome on. Throws InvalidInputError naming the field.
  *
- * @example const input = parseRecordInput(event);
+ * @example const outcome = parseOutcomeEvent(event, '111111111111');
  */
-export function parseRecordInput(event: unknown): RecordInput {
-  const fields = objectOf(event, 'The RecordOutcome input');
-  const detailType = requireString(fields, 'detailType');
+export function parseOutcomeEvent(event: unknown, hubAccountId: string): OutcomeEvent {
+  const fields = objectOf(event, 'The event');
+  const source = requireString(fields, 'source');
+  if (source !== REGISTRAR_SOURCE) {
+    throw new InvalidInputError(`source is "${printable(source)}"; expected ${REGISTRAR_SOURCE}. ${SHAPE}`);
+  }
+  const account = requireString(fields, 'account');
+  if (account !== hubAccountId) {
+    throw new InvalidInputError(
+      `The event was put by account ${printable(account)}, not by the hub (${hubAccountId}): only the hub's workflows publish outcomes. ${SHAPE}`,
+    );
+  }
+  const detailType = requireString(fields, 'detail-type');
   if (!RECORDED.includes(detailType)) {
     throw new InvalidInputError(
-      `detailType is "${printable(detailType)}"; expected one of ${RECORDED.join(', ')}. ${SHAPE}`,
+      `detail-type is "${printable(detailType)}"; expected one of ${RECORDED.join(', ')}. ${SHAPE}`,
     );
   }
-  const executionStartTime = requireString(fields, 'executionStartTime');
-  if (!ISO_DATE_TIME.test(executionStartTime)) {
-    throw new InvalidInputError(
-      `executionStartTime must be an ISO 8601 date and time; got "${printable(executionStartTime)}". ${SHAPE}`,
-    );
-  }
-  const raw = objectOf(fields.detail, 'detail');
+  const published = objectOf(fields.detail, 'detail');
+  return {
+    id: requireString(fields, 'id'),
+    account,
+    detailType: detailType as OutcomeDetailType,
+    detail: detailOf(published),
+    published,
+  };
+}
+
+function detailOf(raw: Record<string, unknown>): OutcomeDetail {
   const detail: OutcomeDetail = {
     accountId: matching(raw, 'accountId', ACCOUNT_ID, 'a 12-digit AWS account ID'),
     region: matching(raw, 'region', REGION, 'a Region such as eu-west-1'),
-    executionArn: requireString(raw, 'executionArn'),
+    executionArn: matching(raw, 'executionArn', EXECUTION_ARN, 'a Step Functions execution ARN'),
     connectorLabel: stringOrNull(raw, 'connectorLabel'),
     lambdaArn: stringOrNull(raw, 'lambdaArn'),
   };
-  for (const name of ['connectorArn', 'action', 'codeSha256', 'error', 'cause'] as const) {
+  for (const name of ['connectorArn', 'action', 'codeSha256', 'error', 'cause', 'reason'] as const) {
     const value = raw[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string')
       throw new InvalidInputError(`detail.${name} must be a string; got ${kindOf(value)}. ${SHAPE}`);
     detail[name] = value;
   }
-  const signal = fields.signalFunctionArn;
-  return {
-    detailType: detailType as RecordedDetailType,
-    detail,
-    executionStartTime,
-    ...(typeof signal === 'string' ? { signalFunctionArn: signal } : {}),
-  };
+  return detail;
 }
 
 function objectOf(value: unknown, what: string): Record<string, unknown> {

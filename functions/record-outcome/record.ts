@@ -1,9 +1,11 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DetailType } from '../shared/event-types.js';
-import { type InventoryItem, inventoryId } from '../shared/inventory.js';
+import { type InventoryItem, type InventoryOutcome, inventoryId } from '../shared/inventory.js';
 import { type DeliveryResult, tellConnectorAccount } from './deliver.js';
-import type { RecordInput } from './input.js';
+import { executionFacts } from './execution.js';
+import { type OutcomeEvent, parseOutcomeEvent, type RecordInput } from './input.js';
 import { messageOf, rowOf } from './row.js';
 
 export interface RecordDependencies {
@@ -24,8 +26,8 @@ export interface RecordResult extends DeliveryResult {
  * Records one outcome: tells the connector's own account (its default bus), then writes the
  * connector's inventory item with what it was told. The write holds only if no later execution
  * recorded first (outcomes can finish out of order: the signals of one deploy start several
- * executions). A DynamoDB error is thrown for the state machine to retry; running it again is safe
- * (the same item, and the account hears the event again, as EventBridge delivers at least once).
+ * executions). A DynamoDB error is thrown for Lambda's own retries of the event; running it again is
+ * safe (the same item, and the account hears the event again, as EventBridge delivers at least once).
  *
  * @example await recordOutcome(parseRecordInput(event), { dynamodb, tableName, eventsIn })
  */
@@ -36,11 +38,55 @@ export async function recordOutcome(input: RecordInput, deps: RecordDependencies
   return { id: item.id, recorded, ...delivery };
 }
 
+/**
+ * The outcome of an event the rule delivered: the event checked, then its execution read for its
+ * start and its signal's function (RecordInput). The hub account is the only one whose events count.
+ *
+ * @example const input = await recordInputOf(event, { sfn, hubAccountId: '111111111111' })
+ */
+export async function recordInputOf(
+  event: unknown,
+  deps: { sfn: SFNClient; hubAccountId: string },
+): Promise<RecordInput> {
+  const outcome: OutcomeEvent = parseOutcomeEvent(event, deps.hubAccountId);
+  const facts = await executionFacts(deps.sfn, outcome.detail.executionArn);
+  return {
+    detailType: outcome.detailType,
+    detail: outcome.detail,
+    published: outcome.published,
+    executionStartTime: facts.startTime,
+    ...(facts.signalFunctionArn !== undefined ? { signalFunctionArn: facts.signalFunctionArn } : {}),
+  };
+}
+
+/** What each outcome event says about its connector. */
+function outcomeOf(input: RecordInput): { outcome: InventoryOutcome; action?: string; failed: boolean } {
+  const { detail } = input;
+  switch (input.detailType) {
+    case DetailType.ConnectorRegistered:
+      return {
+        outcome: (detail.action as InventoryOutcome | undefined) ?? 'registered',
+        ...(detail.action !== undefined ? { action: detail.action } : {}),
+        failed: false,
+      };
+    case DetailType.ConnectorUnregistered:
+      return {
+        outcome: 'unregistered',
+        ...(detail.reason !== undefined ? { action: detail.reason } : {}),
+        failed: false,
+      };
+    case DetailType.ConnectorUnregistrationFailed:
+      return { outcome: 'unregistration failed', failed: true };
+    default:
+      return { outcome: 'failed', failed: true };
+  }
+}
+
 /** The item an outcome becomes. */
 export function inventoryItemOf(input: RecordInput, delivery: DeliveryResult, now: Date): InventoryItem {
   const { detail } = input;
   const row = rowOf(input);
-  const failed = input.detailType === DetailType.ConnectorRegistrationFailed;
+  const { outcome, action, failed } = outcomeOf(input);
   const message = failed ? messageOf(detail.cause) : undefined;
   return {
     id: inventoryId(detail.accountId, detail.region, row.functionName),
@@ -49,9 +95,9 @@ export function inventoryItemOf(input: RecordInput, delivery: DeliveryResult, no
     functionName: row.functionName,
     ...(row.lambdaArn !== undefined ? { lambdaArn: row.lambdaArn } : {}),
     ...(detail.connectorLabel !== null ? { connectorLabel: detail.connectorLabel } : {}),
-    outcome: failed ? 'failed' : (detail.action ?? 'registered'),
+    outcome,
     detailType: input.detailType,
-    ...(!failed && detail.action !== undefined ? { action: detail.action } : {}),
+    ...(action !== undefined ? { action } : {}),
     ...(failed ? { error: detail.error ?? 'unknown' } : {}),
     ...(message !== undefined ? { message } : {}),
     executionArn: detail.executionArn,

@@ -1,7 +1,8 @@
 /**
  * The inventory: one item per connector function (account, Region, function name) holding the
- * latest outcome the workflow reached for it. The workflow writes it (functions/record-outcome) and
- * `registrar status` reads it, so status costs a few pages of one table, never a call per execution.
+ * latest outcome the workflows reached for it. The outcome recorder writes it from each outcome event
+ * (functions/record-outcome) and `registrar status` reads it, so status costs a few pages of one
+ * table, never a call per execution.
  *
  * It lives in the hub's one table beside Powertools' idempotency records and the AppFlow pacer's
  * slots, under its own key prefix, as the pacer does: one table to provision, encrypt and back up.
@@ -16,8 +17,20 @@ export const INVENTORY_PREFIX = 'connector#';
  */
 export const NO_FUNCTION = '(no function)';
 
-/** What the latest execution for a connector ended in: a registration action, or a failure. */
-export type InventoryOutcome = 'registered' | 'updated' | 'unchanged' | 'failed';
+/**
+ * What the latest execution for a connector ended in: a registration's action, a failure, or the
+ * lifecycle's unregistration and its failure.
+ */
+export type InventoryOutcome =
+  | 'registered'
+  | 'updated'
+  | 'unchanged'
+  | 'failed'
+  | 'unregistered'
+  | 'unregistration failed';
+
+/** The outcomes that are failures: `registrar status --failed` shows them, and exits 1 on them. */
+export const FAILED_OUTCOMES: readonly InventoryOutcome[] = ['failed', 'unregistration failed'];
 
 /** Whether the connector's own account heard the outcome on its default bus. */
 export type MemberDelivery = 'delivered' | 'failed';
@@ -33,10 +46,10 @@ export interface InventoryItem {
   lambdaArn?: string;
   /** The label of the latest registration or verified failure; a failure before verification keeps the previous one. */
   connectorLabel?: string;
-  outcome: InventoryOutcome | string;
+  outcome: InventoryOutcome;
   /** The event the outcome was announced with (ConnectorRegistered, ConnectorRegistrationFailed…). */
   detailType: string;
-  /** For a registration: registered, updated or unchanged. */
+  /** For a registration: registered, updated or unchanged; for an unregistration, its reason (deleted…). */
   action?: string;
   /** For a failure: the error name and the message the alert carried, which names the fix. */
   error?: string;

@@ -158,7 +158,7 @@ export function addRedriveCommand(program: Command, context: CommandContext): vo
       .summary('get failed registrations going again, once their cause is fixed')
       .description(
         `Get registrations that failed on something since fixed going again, and print what was done with each execution and how it ended.
-An execution that was stopped, timed out, or failed inside a state (say a Record state whose write failed) is redriven: Step Functions' RedriveExecution continues it from that state, under the same ARN.
+An execution that was stopped, timed out, or failed inside a state (an error no Catch handles) is redriven: Step Functions' RedriveExecution continues it from that state, under the same ARN.
 An execution the workflow ended itself, in the Fail state RegistrationFailed after alerting, would only re-enter that state and fail again: it is started anew with the same input instead (a new ARN), which checks everything again; RegisterConnector's idempotency keeps AppFlow from being asked twice for one deploy.
 With --failed, of several failed executions of one function only the latest is taken, and none whose function registered since.`,
       )

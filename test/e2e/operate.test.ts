@@ -232,7 +232,7 @@ describe('registrar, the operator commands, against the local stack', { timeout:
       const { code, stdout } = await run('redrive', '--failed', '--since', '1h');
 
       expect(code).toBe(0);
-      expect(stdout).toMatch(/^skipped \S+: a later execution \(\S+\) registered the connector since$/m);
+      expect(stdout).toMatch(/^skipped \S+: a later execution \(\S+\) recorded "registered" for it since$/m);
       expect(await executionCount()).toBe(before);
     });
 

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
+import { OUTCOME_DETAIL_TYPES, REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import { INVENTORY_PREFIX } from '../../functions/shared/inventory.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { packageHub, ROOT } from './package-hub.js';
 import { actionsOf, type Resource, resource, type Statement, type Template } from './template.js';
 
 // The outcome recorder in the hub (resources/outcomes.yml) and the grant each spoke gives it
-// (spoke/template.yaml): the hub writes the inventory and tells the connector's account, nothing else.
+// (spoke/template.yaml): a rule hands it the hub's outcome events; it writes the inventory and tells
+// the connector's account, nothing else.
 
 let hub: Template;
 const spoke = parseCfnYaml(readFileSync(`${ROOT}spoke/template.yaml`, 'utf8')) as Template;
@@ -33,11 +34,40 @@ describe('the outcome recorder (hub template)', () => {
     expect(fn.Properties.Environment.Variables.INVENTORY_TABLE_NAME).toBe(table.Properties.TableName);
   });
 
-  it('is called by the state machine with its ARN substituted for the Record states', () => {
-    const machine = resource(hub, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine');
+  it("is invoked by a rule on the hub bus with every outcome event of the hub's workflows, and by nothing else", () => {
+    const rule = resource(hub, 'RecordOutcomeRule', 'AWS::Events::Rule').Properties;
+    const permission = resource(hub, 'RecordOutcomePermission', 'AWS::Lambda::Permission').Properties;
 
-    expect(machine.Properties.DefinitionSubstitutions.RecordOutcomeFunctionArn).toEqual(
-      getAtt('RecordOutcomeLambdaFunction'),
+    expect(rule.EventBusName).toEqual({ Ref: 'HubEventBus' });
+    expect(rule.EventPattern).toEqual({
+      source: [REGISTRAR_SOURCE],
+      account: [{ Ref: 'AWS::AccountId' }],
+      'detail-type': [...OUTCOME_DETAIL_TYPES],
+    });
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({ Id: 'RecordOutcome', Arn: getAtt('RecordOutcomeLambdaFunction') }),
+    ]);
+    expect(permission).toEqual({
+      FunctionName: getAtt('RecordOutcomeLambdaFunction'),
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: getAtt('RecordOutcomeRule'),
+    });
+  });
+
+  it("may read the executions of the hub's two workflows, to order outcomes and find a signal's function", () => {
+    const describe = statementsOf(recordRole()).filter((statement) =>
+      actionsOf(statement).includes('states:DescribeExecution'),
+    );
+
+    expect(describe).toHaveLength(1);
+    expect(actionsOf(describe[0] as Statement)).toEqual(['states:DescribeExecution']);
+    expect(JSON.stringify(describe[0]?.Resource)).toMatch(
+      /execution:appflow-connector-registrar-dev-register-connector:\*/,
+    );
+    expect(JSON.stringify(describe[0]?.Resource)).toMatch(
+      /execution:appflow-connector-registrar-dev-unregister-connector:\*/,
     );
   });
 
@@ -64,13 +94,15 @@ describe('the outcome recorder (hub template)', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string.
       'Fn::Sub': 'arn:${AWS::Partition}:events:*:*:event-bus/default',
     });
-    expect(put[0]?.Condition).toEqual({ StringEquals: { 'events:source': REGISTRAR_SOURCE } });
+    // IfExists: EventBridge always sets the key on PutEvents (the local stack's identity check does not).
+    expect(put[0]?.Condition).toEqual({ StringEqualsIfExists: { 'events:source': REGISTRAR_SOURCE } });
   });
 
-  it('neither assumes roles nor calls AppFlow or Lambda', () => {
+  it('neither assumes roles nor calls AppFlow or Lambda, nor starts or changes an execution', () => {
     const actions = statementsOf(recordRole()).flatMap(actionsOf);
 
     expect(actions.filter((action) => /^(sts|appflow|lambda):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('states:'))).toEqual(['states:DescribeExecution']);
   });
 
   it('outputs its role for the spoke template, and the table operators read the inventory from', () => {

@@ -75,12 +75,13 @@ describe('readInventory', () => {
 
     expect(documents).toHaveReceivedCommandWith(ScanCommand, {
       FilterExpression:
-        'begins_with(#id, :prefix) AND #label = :label AND #recordedAt >= :since AND #outcome = :failed',
+        'begins_with(#id, :prefix) AND #label = :label AND #recordedAt >= :since AND #outcome IN (:failed0, :failed1)',
       ExpressionAttributeValues: {
         ':prefix': 'connector#222222222222#',
         ':label': 'sales',
         ':since': '2025-03-07T00:00:00.000Z',
-        ':failed': 'failed',
+        ':failed0': 'failed',
+        ':failed1': 'unregistration failed',
       },
     });
   });
@@ -89,7 +90,10 @@ describe('readInventory', () => {
 describe('mergeInventories', () => {
   it("keeps one item per connector, the latest execution's, sorted by account, Region and label", () => {
     const older = item('222222222222', 'a', '2025-03-14T09:00:00.000Z');
-    const newer = { ...item('222222222222', 'a', '2025-03-14T10:00:00.000Z'), outcome: 'failed' };
+    const newer: InventoryItem = {
+      ...item('222222222222', 'a', '2025-03-14T10:00:00.000Z'),
+      outcome: 'failed',
+    };
 
     const merged = mergeInventories([[newer, item('111111111111', 'z')], [older]]);
 

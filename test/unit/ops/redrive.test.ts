@@ -141,7 +141,7 @@ describe('planRedrive', () => {
   it.each([
     ['ABORTED', 'RegisterConnector', 'it was stopped in RegisterConnector'],
     ['TIMED_OUT', 'VerifyFunction', 'it timed out in VerifyFunction'],
-    ['FAILED', 'RecordRegistration', 'it failed in RecordRegistration'],
+    ['FAILED', 'VerifyFunction', 'it failed in VerifyFunction'],
   ])('redrives an execution %s inside a Task state', async (status, state, why) => {
     sfnMock.on(DescribeExecutionCommand).resolves(described({ status, redriveStatus: 'REDRIVABLE' }));
     sfnMock.on(GetExecutionHistoryCommand).resolves(lastEntered('TaskStateEntered', state));
@@ -268,7 +268,7 @@ describe('latestPerFunction', () => {
     const { kept, skipped } = latestPerFunction([failed('new', 2)], new Map([[item.id, item]]));
 
     expect(kept).toEqual([]);
-    expect(skipped[0]?.why).toBe(`a later execution (${arnOf('later')}) registered the connector since`);
+    expect(skipped[0]?.why).toBe(`a later execution (${arnOf('later')}) recorded "registered" for it since`);
   });
 
   it('keeps a failure whose function failed again later', () => {

@@ -1,17 +1,19 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordInput } from '../../../functions/record-outcome/input.js';
-import { recordOutcome } from '../../../functions/record-outcome/record.js';
+import { recordInputOf, recordOutcome } from '../../../functions/record-outcome/record.js';
 import { REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
 import { inventoryId } from '../../../functions/shared/inventory.js';
 import { useIdempotencyTable } from '../register-connector/dynalite.js';
-import { inputFixture } from './helpers.js';
+import { eventFixture, inputFixture } from './helpers.js';
 
 const TABLE = 'registrar-hub-table';
 const table = useIdempotencyTable(TABLE);
 const events = mockClient(EventBridgeClient);
+const sfnMock = mockClient(SFNClient);
 const ID = inventoryId('222222222222', 'eu-west-1', 'sales-connector');
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 
@@ -38,7 +40,10 @@ beforeEach(() => {
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
   regionsAsked.length = 0;
 });
-afterEach(() => events.reset());
+afterEach(() => {
+  events.reset();
+  sfnMock.reset();
+});
 
 describe('recordOutcome', () => {
   describe('a registration', () => {
@@ -202,5 +207,94 @@ describe('recordOutcome', () => {
         eventsIn: (region) => new EventBridgeClient({ region }),
       }),
     ).rejects.toThrow(expect.objectContaining({ name: 'ResourceNotFoundException' }));
+  });
+});
+
+describe('recordInputOf', () => {
+  const sfn = new SFNClient({ region: 'eu-west-1' });
+  const started = new Date('2025-03-14T09:59:58.250Z');
+
+  it("reads the execution's start, and the function its signal named for a failure that names none", async () => {
+    const event = eventFixture('failed-event.json');
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      executionArn: event.detail.executionArn as string,
+      stateMachineArn: 'arn:aws:states:eu-west-1:111111111111:stateMachine:m',
+      status: 'FAILED',
+      startDate: started,
+      input: JSON.stringify({
+        accountId: '222222222222',
+        region: 'eu-west-1',
+        functionArn: 'sales-connector',
+      }),
+    });
+
+    const input = await recordInputOf(event, { sfn, hubAccountId: '111111111111' });
+
+    expect(sfnMock).toHaveReceivedCommandWith(DescribeExecutionCommand, {
+      executionArn: event.detail.executionArn as string,
+    });
+    expect(input).toMatchObject({
+      detailType: 'ConnectorRegistrationFailed',
+      executionStartTime: started.toISOString(),
+      signalFunctionArn: 'sales-connector',
+      published: event.detail,
+    });
+  });
+
+  it('ignores a signal whose functionArn is longer than any function ARN', async () => {
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      startDate: started,
+      input: JSON.stringify({ functionArn: 'x'.repeat(300) }),
+    } as never);
+
+    const input = await recordInputOf(eventFixture('failed-event.json'), {
+      sfn,
+      hubAccountId: '111111111111',
+    });
+
+    expect(input).not.toHaveProperty('signalFunctionArn');
+  });
+});
+
+describe("the lifecycle's outcomes", () => {
+  const unregistered = (): RecordInput => ({
+    detailType: 'ConnectorUnregistered',
+    detail: {
+      ...(eventFixture('unregistered-event.json').detail as unknown as RecordInput['detail']),
+    },
+    executionStartTime: '2025-03-15T08:00:00.000Z',
+  });
+
+  it('records an unregistration with its reason as the action, after the registration it undoes', async () => {
+    await record(inputFixture('registered-input.json'));
+    await record(unregistered());
+
+    expect(await itemOf()).toMatchObject({
+      outcome: 'unregistered',
+      action: 'deleted',
+      detailType: 'ConnectorUnregistered',
+      connectorLabel: 'sales-connector',
+    });
+  });
+
+  it('records a failed unregistration as a failure, with its message', async () => {
+    await record({
+      ...unregistered(),
+      detailType: 'ConnectorUnregistrationFailed',
+      detail: {
+        ...unregistered().detail,
+        error: 'ConnectorInUseError',
+        cause: JSON.stringify({
+          errorType: 'ConnectorInUseError',
+          errorMessage: 'Flows use it: orders-sync.',
+        }),
+      },
+    });
+
+    expect(await itemOf()).toMatchObject({
+      outcome: 'unregistration failed',
+      error: 'ConnectorInUseError',
+      message: 'Flows use it: orders-sync.',
+    });
   });
 });
