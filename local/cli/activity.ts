@@ -8,6 +8,8 @@ import { describePublished } from './report.js';
 export type ActivityLine =
   | {
       kind: 'execution';
+      /** registration or unregistration (a TagResource signal starts both). */
+      workflow: string;
       account: string;
       region: string;
       /** The label the workflow registered, else the function the signal named. */
@@ -66,6 +68,7 @@ function executionLine(execution: ExecutionRecord): ActivityLine {
   const signal = typeof input.functionArn === 'string' ? input.functionArn.split(':').pop() : undefined;
   return {
     kind: 'execution',
+    workflow: workflowOf(execution.stateMachineArn),
     account: String(input.accountId ?? '?'),
     region: String(input.region ?? '?'),
     connector: outcome.connectorLabel ?? signal ?? '-',
@@ -79,10 +82,18 @@ function executionLine(execution: ExecutionRecord): ActivityLine {
 /** The terminal form of a line. */
 export function formatActivity(line: ActivityLine): string {
   if (line.kind === 'event') return `event      ${line.text}  (on ${line.busArn})`;
-  const parts = [`${line.account}/${line.region}`, line.connector, line.outcome];
+  const parts = [line.workflow, `${line.account}/${line.region}`, line.connector, line.outcome];
   if (line.action && line.action !== line.outcome) parts.push(line.action);
   if (line.error) parts.push(line.error);
   return `execution  ${parts.join('  ')}  ${line.executionArn}`;
+}
+
+/** The workflow a state machine runs, by the ASL its name ends with. */
+function workflowOf(stateMachineArn: string): string {
+  const name = stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1);
+  if (name.endsWith('-unregister-connector')) return 'unregistration';
+  if (name.endsWith('-register-connector')) return 'registration';
+  return name;
 }
 
 function parse(text: string): Record<string, unknown> {

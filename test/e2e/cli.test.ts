@@ -344,7 +344,7 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
       await vi.waitFor(
         () => {
           expect(served.stdout()).toMatch(
-            /^execution {2}111111111111\/eu-west-1 {2}healthy-connector {2}unchanged {2}arn:aws:states:eu-west-1:111111111111:execution:\S+$/m,
+            /^execution {2}registration {2}111111111111\/eu-west-1 {2}healthy-connector {2}unchanged {2}arn:aws:states:eu-west-1:111111111111:execution:\S+$/m,
           );
           expect(served.stdout()).toMatch(
             /^event {6}ConnectorRegistered +111111111111\/eu-west-1 {2}unchanged arn:aws:appflow:eu-west-1:111111111111:connector\/healthy-connector {2}\(on arn:aws:events:eu-west-1:111111111111:event-bus\/appflow-connector-registrar-dev\)$/m,
