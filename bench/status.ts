@@ -50,10 +50,6 @@ const TARGET_MS = 5000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const progress = (message: string) => process.stderr.write(`status: ${message}\n`);
 
-const outcomeRoles = REGIONS.map(
-  (region) => `arn:aws:iam::${HUB_ACCOUNT_ID}:role/appflow-connector-registrar-dev-${region}-outcomes`,
-).join(',');
-
 /** The message a failure carries in the bulk: as long as the add-permission fix the real ones name. */
 const FIX = (accountId: string, name: string, region: string) =>
   `AppFlow cannot invoke arn:aws:lambda:${region}:${accountId}:function:${name}: it has no resource policy. Allow AppFlow of account ${accountId}, and only it, to invoke it: aws lambda add-permission --function-name arn:aws:lambda:${region}:${accountId}:function:${name} --statement-id AppFlowConnectorInvoke --action lambda:InvokeFunction --principal appflow.amazonaws.com --source-account ${accountId} --source-arn 'arn:aws:appflow:${region}:${accountId}:*' --region ${region}`;
@@ -250,8 +246,6 @@ async function main(): Promise<void> {
       { accountId: HUB_ACCOUNT_ID, name: 'hub', functions: [] },
       ...sampleAccounts.map((accountId) => ({
         accountId,
-        // The hub's HubOutcomeRoleArns, as a stack instance's override (the local landing zone does not pass it).
-        spoke: { parameters: { HubOutcomeRoleArns: outcomeRoles } },
         functions: Array.from({ length: SAMPLE_CONNECTORS }, (_, i) =>
           connectorFunction(
             directory,

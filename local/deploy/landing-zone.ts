@@ -85,7 +85,7 @@ export function deployLandingZone(
 /**
  * The spoke's parameters in one Region, as the README's StackSet commands pass them: the hub bus of
  * that Region (or of the first hub Region, a cross-Region target, where the hub is not deployed), the
- * function roles of every hub Region (the spoke role is global and trusts them all), the role created
+ * function roles and the outcome roles of every hub Region (the spoke role is global and trusts them all), the role created
  * in the first hub Region only, and the hub's spoke role name and ExternalId as the hub deployed them.
  */
 export function spokeParameters(
@@ -101,6 +101,9 @@ export function spokeParameters(
     HubAccountId: world.hub.accountId,
     HubEventBusArn: outputOf(local.stack, 'HubEventBusArn'),
     HubFunctionRoleArns: hubs.map((hub) => outputOf(hub.stack, 'HubFunctionRoleArns')).join(','),
+    ...(hubs.every((hub) => hub.stack.outputs.HubOutcomeRoleArns !== undefined)
+      ? { HubOutcomeRoleArns: hubs.map((hub) => outputOf(hub.stack, 'HubOutcomeRoleArns')).join(',') }
+      : {}),
     OrganizationId: world.organizationId,
     RoleRegion: first.region,
     ...(environment.SPOKE_ROLE_NAME ? { SpokeRoleName: environment.SPOKE_ROLE_NAME } : {}),

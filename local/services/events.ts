@@ -222,7 +222,10 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     for (const entry of checked) {
       const lookup = buses.lookup(entry.EventBusName, caller.accountId, region);
       const denied = lookup.found
-        ? options.roles.denial(caller, 'events:PutEvents', lookup.bus.arn, 400)
+        ? options.roles.denial(caller, 'events:PutEvents', lookup.bus.arn, 400, {
+            'events:source': typeof entry.Source === 'string' ? entry.Source : undefined,
+            'events:detail-type': typeof entry.DetailType === 'string' ? entry.DetailType : undefined,
+          })
         : undefined;
       if (denied) throw denied;
     }
