@@ -1,23 +1,41 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createClientFactory } from '../shared/clients.js';
 import { loadHubConfig } from '../shared/config.js';
 import { requireEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
+import { createMetrics, METRIC, metadataOf, recordInvocation } from '../shared/metrics.js';
+import { loadTracing } from '../shared/tracing.js';
 import type { RegisterOutput } from '../shared/types.js';
+import { instrumentAppflowClient, timedPacer } from './appflow-metrics.js';
 import { loadRegisterConfig } from './config.js';
 import { createIdempotencyConfig } from './idempotency.js';
 import { createIdempotentRegistration } from './idempotent-registration.js';
-import { addPacing, createPacer } from './pacer.js';
+import { createPacer } from './pacer.js';
 import { readRegisterInput } from './read-input.js';
+import {
+  REGISTRATION_METADATA_FIELDS,
+  type Registration,
+  registrationOutcome,
+  watchReplay,
+} from './registration-metrics.js';
 import { replayOrRegister } from './replay-or-register.js';
+
+const metrics = createMetrics();
+// Tracer is loaded only when the `tracing` parameter is on; otherwise this changes nothing.
+const tracing = await loadTracing();
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
 const config = createIdempotencyConfig(logger);
-const idempotent = createIdempotentRegistration(new DynamoDBPersistenceLayer({ tableName }), config);
+const idempotent = createIdempotentRegistration(
+  new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: tracing.capture(new DynamoDBClient({})) }),
+  config,
+);
 
 const hub = loadHubConfig();
 const { appflowRequestsPerSecond, pacerMaxWaitMs } = loadRegisterConfig();
@@ -25,27 +43,47 @@ const { appflowRequestsPerSecond, pacerMaxWaitMs } = loadRegisterConfig();
 // concurrent invocations through the idempotency table (pacer.ts).
 const pace =
   appflowRequestsPerSecond > 0
-    ? createPacer({
-        dynamodb: new DynamoDBClient({}),
-        tableName,
-        requestsPerSecond: appflowRequestsPerSecond,
-        maxWaitMs: pacerMaxWaitMs,
-      })
+    ? timedPacer(
+        createPacer({
+          dynamodb: tracing.capture(new DynamoDBClient({})),
+          tableName,
+          requestsPerSecond: appflowRequestsPerSecond,
+          maxWaitMs: pacerMaxWaitMs,
+        }),
+        metrics,
+      )
     : undefined;
-const clientsFor = createClientFactory({
-  ...hub,
-  onAppflowClient: (client, target) => {
-    if (pace) addPacing(client, pace, target);
-  },
-});
+const clientsFor = tracing.captureClients(
+  createClientFactory({
+    ...hub,
+    sts: tracing.capture(new STSClient({})),
+    onAppflowClient: (client, target) => instrumentAppflowClient(client, target, { metrics, pace }),
+  }),
+);
 
-const registerTask = async (event: unknown, context: Context): Promise<RegisterOutput> => {
+const register = async (event: unknown, context: Context): Promise<Registration> => {
   const input = readRegisterInput(event, logger);
   config.registerLambdaContext(context);
-  return replayOrRegister(input, { ...idempotent, appflow: clientsFor(input).appflow });
+  const watched = watchReplay(idempotent);
+  const output = await replayOrRegister(input, { ...watched.store, appflow: clientsFor(input).appflow });
+  return { output, replayed: watched.replayed() };
 };
 
-/** The RegisterConnector task: the logger's context and keys around one plain function. */
-export const handler = middy<unknown, RegisterOutput, Error, Context>(registerTask).use(
+const registerTask = async (event: unknown, context: Context): Promise<RegisterOutput> => {
+  const { output } = await recordInvocation(
+    metrics,
+    METRIC.registrations,
+    metadataOf(event, REGISTRATION_METADATA_FIELDS),
+    () => register(event, context),
+    registrationOutcome,
+  );
+  return output;
+};
+
+/** The RegisterConnector task: logger, metrics (and tracing when on) around plain functions. */
+export const handler = middy<unknown, RegisterOutput, Error, Context>(registerTask).use([
+  ...tracing.middlewares,
   injectLambdaContext(logger, { clearState: true }),
-);
+  // Flushes the invocation's metrics whether it succeeded or threw.
+  logMetrics(metrics),
+]);
