@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { RegisterOutput } from '../../../functions/shared/types.js';
 import { captureEmf, enableMetrics } from '../emf.js';
 import { createIdempotencyTable, type RunningDynalite, startDynalite } from './dynalite.js';
-import { lambdaContext, registerInput } from './helpers.js';
+import { lambdaContext, registerInput, stubHandlerEnvironment } from './helpers.js';
 
 // The handler as deployed, its AppFlow client real (not mocked): the SDK's retries, the throttle
 // counter and the pacer all run, against a tiny AppFlow on loopback and dynalite.
@@ -38,14 +38,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((ready) => appflow.listen(0, '127.0.0.1', ready));
 
-  vi.stubEnv('IDEMPOTENCY_TABLE_NAME', TABLE);
-  vi.stubEnv('HUB_ACCOUNT_ID', '111111111111');
-  vi.stubEnv('SPOKE_ROLE_NAME', 'AppFlowConnectorRegistrar');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+  stubHandlerEnvironment(TABLE, db.endpoint);
   vi.stubEnv('AWS_ENDPOINT_URL_APPFLOW', `http://127.0.0.1:${(appflow.address() as AddressInfo).port}`);
-  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'registrar-dev-registerConnector');
   vi.stubEnv('APPFLOW_REQUESTS_PER_SECOND', '5');
   enableMetrics();
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');

@@ -18,7 +18,14 @@ import {
   scanItems,
   startDynalite,
 } from './dynalite.js';
-import { appflowError, describeAnswer, fixture, lambdaContext, registerInput } from './helpers.js';
+import {
+  appflowError,
+  describeAnswer,
+  fixture,
+  lambdaContext,
+  registerInput,
+  stubHandlerEnvironment,
+} from './helpers.js';
 
 const TABLE = 'registrar-idempotency';
 const appflowMock = mockClient(AppflowClient);
@@ -32,13 +39,7 @@ let dynamodb: DynamoDBClient;
 
 beforeAll(async () => {
   db = await startDynalite();
-  vi.stubEnv('IDEMPOTENCY_TABLE_NAME', TABLE);
-  vi.stubEnv('HUB_ACCOUNT_ID', '111111111111');
-  vi.stubEnv('SPOKE_ROLE_NAME', 'AppFlowConnectorRegistrar');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
-  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'registrar-dev-registerConnector');
+  stubHandlerEnvironment(TABLE, db.endpoint);
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', NAMESPACE);
   enableMetrics();
   dynamodb = new DynamoDBClient({ endpoint: db.endpoint, region: 'eu-west-1' });

@@ -59,6 +59,18 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** STS hands out credentials of the spoke role. */
+function spokeRoleAssumable(): void {
+  stsMock.on(AssumeRoleCommand).resolves({
+    Credentials: {
+      AccessKeyId: 'ASIAEXAMPLEKEY',
+      SecretAccessKey: 'secret',
+      SessionToken: 'token',
+      Expiration: new Date(Date.now() + 3_600_000),
+    },
+  });
+}
+
 function healthyConnector(getFunctionFixture: string, policyFixture = 'policy-appflow.json'): void {
   lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput(getFunctionFixture));
   lambdaMock.on(GetPolicyCommand).resolves(getPolicyOutput(policyFixture));
@@ -103,14 +115,7 @@ describe('verify-function handler', () => {
 
   describe('acts in a member account through its spoke role', () => {
     it('assumes arn:aws:iam::222222222222:role/AppFlowConnectorRegistrar for an event of that account', async () => {
-      stsMock.on(AssumeRoleCommand).resolves({
-        Credentials: {
-          AccessKeyId: 'ASIAEXAMPLEKEY',
-          SecretAccessKey: 'secret',
-          SessionToken: 'token',
-          Expiration: new Date(Date.now() + 3_600_000),
-        },
-      });
+      spokeRoleAssumable();
       healthyConnector('get-function-tagged.json');
       let seen: { accessKeyId: string; region: string } | undefined;
       // Resolve credentials and Region as the real client does before signing a request.
@@ -142,15 +147,6 @@ describe('verify-function handler', () => {
   });
 
   describe('metrics', () => {
-    const stsAnswers = () =>
-      stsMock.on(AssumeRoleCommand).resolves({
-        Credentials: {
-          AccessKeyId: 'ASIAEXAMPLEKEY',
-          SecretAccessKey: 'secret',
-          SessionToken: 'token',
-          Expiration: new Date(Date.now() + 3_600_000),
-        },
-      });
     const eventMetadata = (event: Record<string, unknown>) => ({
       executionArn: event.executionArn,
       accountId: event.accountId,
@@ -159,7 +155,7 @@ describe('verify-function handler', () => {
     });
 
     it('counts a verified connector, its label and ARNs as metadata only', async () => {
-      stsAnswers();
+      spokeRoleAssumable();
       healthyConnector('get-function-tagged.json');
       const event = fixture('input-cloudtrail.json');
 
@@ -179,7 +175,7 @@ describe('verify-function handler', () => {
     });
 
     it('counts a function that has not opted in as skipped', async () => {
-      stsAnswers();
+      spokeRoleAssumable();
       healthyConnector('get-function-untagged.json');
 
       await handler(fixture('input-cloudtrail.json'), context);
@@ -213,7 +209,7 @@ describe('verify-function handler', () => {
     });
 
     it('counts a function still being deployed under FunctionNotReadyError, each attempt once', async () => {
-      stsAnswers();
+      spokeRoleAssumable();
       healthyConnector('get-function-pending.json');
 
       await expect(handler(fixture('input-cloudtrail.json'), context)).rejects.toMatchObject({
