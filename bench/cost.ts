@@ -1,6 +1,6 @@
 /**
- * Cost of one registration on each path of the workflow, counted from the executions of the local
- * stack: billable state transitions (states entered + retries, as Step Functions bills Standard
+ * Cost of one registration on each path of the workflow, and of one unregistration on its happy
+ * path (a registered connector's Lambda deleted), counted from the executions of the local stack: billable state transitions (states entered + retries, as Step Functions bills Standard
  * workflows), Lambda invocations and GB-seconds (the runtime's REPORT lines), AppFlow calls,
  * DynamoDB requests (counted on their way to dynalite) and EventBridge events; then the price of
  * 1,000 registrations at list prices (bench/lib/prices.ts).
@@ -10,6 +10,7 @@
 import { deriveRandom, type ExecutionRecord, type Stack, startStack } from '../local/index.js';
 import './lib/quiet-sdk.js';
 import { rmSync } from 'node:fs';
+import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { REGISTRAR_SOURCE } from '../functions/shared/event-types.js';
 import { type DynamoDbCounter, startDynamoDbCounter } from './lib/dynamodb-counter.js';
 import { loadLine, machineLine } from './lib/machine.js';
@@ -101,6 +102,8 @@ function costWorld() {
           connectorFunction(directory, 'original-owner', REGION, { label: null }),
           connectorFunction(directory, 'failing-connector', REGION, { example: 'failing' }),
           connectorFunction(directory, 'untagged-function', REGION, { example: 'untagged', label: null }),
+          // Registered, then deleted through the Lambda API: the unregistration's happy path.
+          connectorFunction(directory, 'doomed-connector', REGION),
         ],
         connectors: [
           { label: 'updated-connector', region: REGION, functionName: 'updated-connector' },
@@ -230,6 +233,75 @@ async function measure(stack: Stack, counter: DynamoDbCounter, scenario: Scenari
   };
 }
 
+/**
+ * The unregistration's happy path: a connector registered (not measured), then its Lambda deleted
+ * through the Lambda API; CloudTrail's stand-in signals the deletion and the unregistration
+ * workflow runs. Counted as measure() counts a registration.
+ */
+async function measureUnregistration(stack: Stack, counter: DynamoDbCounter): Promise<Measured> {
+  const name = 'doomed-connector';
+  const scenario: Scenario = {
+    path: 'unregister: Lambda deleted',
+    functionName: name,
+    expect: { status: 'SUCCEEDED' },
+  };
+  const [registration] = await deploy(stack, name);
+  if (registration?.status !== 'SUCCEEDED') throw new Error(`${scenario.path}: ${name} was not registered.`);
+  const machine = stack.hubIn(REGION).unregisterStateMachine?.arn;
+  const registrarArns = stack.hubIn(REGION).functions.map((fn) => fn.arn);
+  stack.faults.resetCounters();
+  stack.appflow.resetStats();
+  counter.reset();
+  const publishedBefore = registrarPublished(stack);
+  const before = new Set(stack.states.executions().map((execution) => execution.executionArn));
+  const since = new Date().toISOString();
+
+  const lambda = new LambdaClient(stack.clientConfig(HUB_ACCOUNT_ID, REGION));
+  await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+  lambda.destroy();
+  await stack.idle();
+
+  const executions = stack.states
+    .executions()
+    .filter((execution) => execution.stateMachineArn === machine && !before.has(execution.executionArn));
+  if (executions.length !== 1) {
+    throw new Error(`${scenario.path}: expected one unregistration execution, got ${executions.length}.`);
+  }
+  const [execution] = executions as [ExecutionRecord];
+  const output = JSON.parse(execution.output ?? '{}') as {
+    unregistrations?: { unregistration?: { reason?: string } }[];
+  };
+  const reason = output.unregistrations?.[0]?.unregistration?.reason;
+  if (execution.status !== 'SUCCEEDED' || reason !== 'deleted') {
+    throw new Error(
+      `${scenario.path}: the execution ended ${execution.status} ${reason ?? ''}, not unregistered.`,
+    );
+  }
+  const { statesEntered, retries } = transitionsOf(execution);
+  const billed = billedFrom(
+    registrarArns.flatMap((arn) => stack.runtime.logs(arn).filter((entry) => entry.time >= since)),
+  );
+  const counts = counter.counts();
+  return {
+    scenario,
+    statesEntered,
+    retries,
+    registrarInvocations: execution.lambdaInvocations,
+    connectorInvocations: 0,
+    appflowCalls: stack.faults.counters.calls,
+    throttled: 0,
+    dynamoWrites: (counts.PutItem ?? 0) + (counts.UpdateItem ?? 0) + (counts.DeleteItem ?? 0),
+    dynamoReads: (counts.GetItem ?? 0) + (counts.Query ?? 0),
+    dynamoOps: counts,
+    // The deletion signal is CloudTrail's, on the account's own default bus: not a custom event.
+    events: registrarPublished(stack) - publishedBefore,
+    gbSeconds: billed.gbSeconds,
+    billedMs: billed.billedMs,
+    coldStarts: billed.coldStarts,
+    outcome: `unregistered (${reason})`,
+  };
+}
+
 function registrarPublished(stack: Stack): number {
   return stack.events.publishedEvents().filter((event) => event.event.source === REGISTRAR_SOURCE).length;
 }
@@ -276,6 +348,8 @@ async function main(): Promise<void> {
     await deploy(stack, 'warmup-connector');
     const measured: Measured[] = [];
     for (const scenario of SCENARIOS) measured.push(await measure(stack, counter, scenario));
+    const unregistration = await measureUnregistration(stack, counter);
+    measured.push(unregistration);
 
     const rows = [
       [
@@ -325,6 +399,10 @@ async function main(): Promise<void> {
     console.log(
       `happy path: ${transitions} transitions (target <= 6: ${transitions <= 6 ? 'met' : 'MISSED'}), ${happy.registrarInvocations} registrar Lambda invocations (target <= 2: ${happy.registrarInvocations <= 2 ? 'met' : 'MISSED'})`,
     );
+    const unregistered = unregistration.statesEntered + unregistration.retries;
+    console.log(
+      `unregister happy path: ${unregistered} transitions (target <= 6: ${unregistered <= 6 ? 'met' : 'MISSED'}), ${unregistration.registrarInvocations} registrar Lambda invocations (target <= 2: ${unregistration.registrarInvocations <= 2 ? 'met' : 'MISSED'})`,
+    );
     console.log(
       `GB-s from the local runtime's REPORT lines (billed ms x memory: ${memory}); warm environments (${measured.reduce((n, m) => n + m.coldStarts, 0)} cold starts among the measured paths). Local durations, not AWS's.`,
     );
@@ -346,7 +424,9 @@ async function main(): Promise<void> {
     console.log(
       "throttles: counted by the fault injector (exactly as injected, checked); 2 are absorbed by the AWS SDK's own retries (3 attempts) inside one invocation, so the history shows no state retry; 4 exhaust them and the state machine retries once.",
     );
-    console.log('"events" = the deploy signal (1, a custom event) + what the workflow published.');
+    console.log(
+      '"events" = the deploy signal (1, a custom event) + what the workflow published; the unregistration\'s signal is CloudTrail\'s (not a custom event), so only what it published.',
+    );
     for (const note of PRICE_NOTES) console.log(`price: ${note}`);
     console.log(`end: ${loadLine()}`);
   } finally {

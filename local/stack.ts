@@ -9,6 +9,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeployedStack } from './deploy/deploy.js';
 import { deployLandingZone, type HubDeployment, type LandingZone } from './deploy/landing-zone.js';
 import { packageHub } from './deploy/package.js';
+import { checkServiceRoles } from './deploy/service-roles.js';
 import { createFaults, type FaultConfig, type Faults } from './faults.js';
 import { type ServerLogEntry, startAwsServer } from './http/server.js';
 import { RoleRegistry } from './iam/roles.js';
@@ -20,10 +21,17 @@ import {
 } from './runtime/index.js';
 import type { StoreSnapshot } from './services/appflow/store.js';
 import { type AppFlowService, createAppFlowService } from './services/appflow.js';
+import {
+  type CloudFormationService,
+  createCloudFormationService,
+  STACK_SET_DEPLOYMENT,
+  serverlessDeployment,
+} from './services/cloudformation.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
 import { createLambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
+import { createTaggingService } from './services/tagging.js';
 import type { Caller, FunctionRegistry } from './types.js';
 import { createFunctionRegistry, lambdaTimestamp } from './world/functions.js';
 import { type LoadedWorld, loadWorld } from './world/load.js';
@@ -97,6 +105,8 @@ export interface Stack {
   events: EventsService;
   states: StatesService;
   sts: StsService;
+  /** Describes the deployed stacks (DescribeStacks, DescribeStackResources, ListStackResources). */
+  cloudformation: CloudFormationService;
   /** The emulation's own warnings and errors, latest 1000 (not the functions' logs: runtime.logs). */
   serverLog: ServerLogEntry[];
   /** The hub stack in a Region. */
@@ -169,7 +179,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const faults = createFaults({ seed: 1, ...options.faults });
     const sts = createStsService({ identity, roles });
-    const appflow = createAppFlowService({ functions: registry, runtime, faults, accounts: world.accounts });
+    const appflow = createAppFlowService({
+      functions: registry,
+      runtime,
+      faults,
+      accounts: world.accounts,
+      roles,
+    });
     if (options.dataDir) {
       // AppFlow's registrations and tokens survive a restart beside DynamoDB's data.
       const saved = join(resolve(options.dataDir), 'appflow.json');
@@ -180,6 +196,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // EventBridge and Step Functions call each other: each is handed the other lazily.
     let events: EventsService | undefined;
     const states = createStatesService({
+      roles,
       runtime,
       events: {
         putEvents: (caller, region, entries) => requireValue(events).putEvents(caller, region, entries),
@@ -191,6 +208,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.push(() => requireValue(events).close());
 
     const lambda = createLambdaService({
+      roles,
       registry,
       runtime,
       // Tag changes made through the emulated Lambda API reach the account's default bus as
@@ -208,9 +226,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     });
 
+    const cloudformation = createCloudFormationService();
     const serverLog: ServerLogEntry[] = [];
     const server = await startAwsServer({
-      services: [sts, appflow, lambda, events, states],
+      services: [
+        sts,
+        appflow,
+        lambda,
+        events,
+        states,
+        cloudformation,
+        createTaggingService({ registry, roles }),
+      ],
       identity,
       port: options.port ?? 0,
       proxies: { dynamodb: { port: dynamo.port } },
@@ -227,12 +254,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       spokeTemplatePath: options.spokeTemplatePath ?? SPOKE_TEMPLATE,
     });
     const stacks = [...landingZone.hubs.map((hub) => hub.stack), ...landingZone.spokes];
+    for (const deployed of stacks) for (const role of deployed.roles) roles.add(role);
     for (const deployed of stacks) {
-      for (const role of deployed.roles) roles.add(role);
+      checkServiceRoles(roles, deployed);
       addFunctions(registry, deployed, options.functionEnvironment ?? {});
       states.deploy(deployed);
       events.deploy(deployed);
     }
+    for (const hub of landingZone.hubs)
+      cloudformation.deploy(hub.stack, serverlessDeployment(options.stage ?? 'dev'));
+    for (const spoke of landingZone.spokes) cloudformation.deploy(spoke, STACK_SET_DEPLOYMENT);
     await createTables(dynamo.endpoint, stacks);
 
     const stack: Stack = {
@@ -248,6 +279,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       events,
       states,
       sts,
+      cloudformation,
       serverLog,
       hubIn: (region) => {
         const deployment = landingZone.hubs.find((hub) => hub.region === region);

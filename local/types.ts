@@ -61,6 +61,11 @@ export interface Caller {
   /** The execution environment (worker) the key was issued to, when a function holds it. */
   environmentId?: string;
   /**
+   * The session policy given to AssumeRole (its Policy parameter): the session may do only what both
+   * the role's policies and this allow.
+   */
+  sessionPolicy?: import('./iam/policy.js').PolicyStatement[];
+  /**
    * The local stack's stand-in for an AWS service in this account (keys LOCALAWSSERVICE<account>): the
    * only caller whose PutEvents may use an aws.* source, as CloudTrail and CloudFormation do.
    */
@@ -154,6 +159,11 @@ export interface DeployedFunction {
   policy: import('./world/schema.js').PolicyStatement[];
   /** Concurrent execution environments allowed (reserved concurrency); undefined = unlimited. */
   reservedConcurrency?: number;
+  /**
+   * Set once UntagResource removed its last tag: the Resource Groups Tagging API still lists a
+   * function that had tags, with an empty tag set, when no tag filter is given.
+   */
+  hadTags?: true;
 }
 
 /** The functions deployed in the emulated accounts; mutable (AddPermission, tags, …). */
@@ -163,4 +173,6 @@ export interface FunctionRegistry {
   list(accountId: string, region: string): DeployedFunction[];
   all(): DeployedFunction[];
   add(fn: DeployedFunction): void;
+  /** Removes a function (DeleteFunction); false when it was not there. */
+  delete(fn: DeployedFunction): boolean;
 }

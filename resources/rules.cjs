@@ -3,16 +3,24 @@
 // Loaded by osls as `${file(resources/rules.cjs)}`: it calls the exported function and merges the
 // fragment it returns into `resources`.
 //
-// - Every file with an inputTransformer is a deploy signal: one rule on the hub bus (what spokes
-//   forward) and one on the hub account's default bus (the hub's own deploys), both starting the
-//   registration workflow.
-// - alert-registration-failed.json routes ConnectorRegistrationFailed to the alert topic.
+// - Every file with an inputTransformer is a signal: one rule on the hub bus (what spokes forward)
+//   and one on the hub account's default bus (the hub's own deploys and deletions), each starting
+//   the workflows its `workflows` names (statemachine/<name>.asl.json) with the same input.
+// - alert-workflow-failed.json routes ConnectorRegistrationFailed and ConnectorUnregistrationFailed
+//   to the alert topic.
 // - Every rule retries, then dead-letters to DeploySignalDeadLetterQueue (resources/alerts.yml).
 const fs = require('node:fs');
 const path = require('node:path');
 
 const RULES_DIR = path.join(__dirname, '..', 'events', 'rules');
-const ALERT_RULE = 'alert-registration-failed';
+const ALERT_RULE = 'alert-workflow-failed';
+
+// The state machines a signal may start, by ASL file name, and the role EventBridge assumes to start
+// each (resources/iam.yml): one role per workflow, so a rule can start only the workflows it names.
+const WORKFLOWS = {
+  'register-connector': { stateMachine: 'RegisterConnectorStateMachine', role: 'DeploySignalRuleRole' },
+  'unregister-connector': { stateMachine: 'UnregisterConnectorStateMachine', role: 'RemovalSignalRuleRole' },
+};
 
 // A deploy signal is still worth registering hours later (registration is idempotent); past two hours
 // of failed deliveries something is broken, and the dead-letter alarm should say so.
@@ -22,6 +30,7 @@ const DEAD_LETTER = { Arn: { 'Fn::GetAtt': ['DeploySignalDeadLetterQueue', 'Arn'
 // What a person reads in the alert e-mail. Placeholders are filled from the event's detail.
 const ALERT_INPUT_TRANSFORMER = {
   InputPathsMap: {
+    detailType: '$.detail-type',
     error: '$.detail.error',
     cause: '$.detail.cause',
     connectorLabel: '$.detail.connectorLabel',
@@ -32,7 +41,7 @@ const ALERT_INPUT_TRANSFORMER = {
   },
   // Every placeholder bare: EventBridge quotes and escapes a bare value, while one placed inside a
   // string goes in raw, and a cause (JSON with quotes) would break the message.
-  InputTemplate: `{"alert": "An AppFlow custom connector could not be registered", "error": <error>, "connectorLabel": <connectorLabel>, "lambdaArn": <lambdaArn>, "accountId": <accountId>, "region": <region>, "executionArn": <executionArn>, "cause": <cause>, "whatToDo": "Fix the cause, then deploy the function again (or send a Connector Lambda Deployed event) to retry."}`,
+  InputTemplate: `{"alert": "The AppFlow connector registrar could not finish", "event": <detailType>, "error": <error>, "connectorLabel": <connectorLabel>, "lambdaArn": <lambdaArn>, "accountId": <accountId>, "region": <region>, "executionArn": <executionArn>, "cause": <cause>, "whatToDo": "Fix the cause (the execution history shows every step). To retry a registration, deploy or tag the function again (or send a Connector Lambda Deployed event); to finish an unregistration, run the command the cause names in that account and Region."}`,
 };
 
 /** Reads and checks every rule file; the order is the file names' for a stable template. */
@@ -52,8 +61,21 @@ function readRuleFiles(dir = RULES_DIR) {
       }
       if (!rule.inputTransformer && rule.name !== ALERT_RULE) {
         throw new Error(
-          `events/rules/${file} has no inputTransformer, so it is not a deploy signal, and resources/rules.cjs does not know where to route it. Add an inputTransformer producing the workflow input, or wire the rule in resources/rules.cjs.`,
+          `events/rules/${file} has no inputTransformer, so it is not a signal, and resources/rules.cjs does not know where to route it. Add an inputTransformer producing the workflow input, or wire the rule in resources/rules.cjs.`,
         );
+      }
+      if (rule.inputTransformer) {
+        const { workflows } = rule;
+        const known = Object.keys(WORKFLOWS);
+        if (
+          !Array.isArray(workflows) ||
+          workflows.length === 0 ||
+          workflows.some((name) => !known.includes(name))
+        ) {
+          throw new Error(
+            `events/rules/${file}: "workflows" must list the state machines the signal starts, among ${known.join(', ')}; got ${JSON.stringify(workflows)}.`,
+          );
+        }
       }
       return rule;
     });
@@ -68,7 +90,7 @@ function pascalCase(name) {
     .join('');
 }
 
-function deploySignalRule(rule, eventBusName) {
+function signalRule(rule, eventBusName) {
   return {
     Type: 'AWS::Events::Rule',
     Properties: {
@@ -76,16 +98,14 @@ function deploySignalRule(rule, eventBusName) {
       ...(eventBusName ? { EventBusName: eventBusName } : {}),
       EventPattern: rule.eventPattern,
       State: 'ENABLED',
-      Targets: [
-        {
-          Id: 'RegisterConnectorStateMachine',
-          Arn: { Ref: 'RegisterConnectorStateMachine' },
-          RoleArn: { 'Fn::GetAtt': ['DeploySignalRuleRole', 'Arn'] },
-          InputTransformer: rule.inputTransformer,
-          RetryPolicy: RETRY_POLICY,
-          DeadLetterConfig: DEAD_LETTER,
-        },
-      ],
+      Targets: rule.workflows.map((name) => ({
+        Id: WORKFLOWS[name].stateMachine,
+        Arn: { Ref: WORKFLOWS[name].stateMachine },
+        RoleArn: { 'Fn::GetAtt': [WORKFLOWS[name].role, 'Arn'] },
+        InputTransformer: rule.inputTransformer,
+        RetryPolicy: RETRY_POLICY,
+        DeadLetterConfig: DEAD_LETTER,
+      })),
     },
   };
 }
@@ -119,14 +139,14 @@ function buildRuleResources(rules) {
   for (const rule of rules) {
     const id = pascalCase(rule.name);
     if (rule.inputTransformer) {
-      resources[`${id}HubBusRule`] = deploySignalRule(rule, { Ref: 'HubEventBus' });
-      resources[`${id}DefaultBusRule`] = deploySignalRule(rule, undefined);
+      resources[`${id}HubBusRule`] = signalRule(rule, { Ref: 'HubEventBus' });
+      resources[`${id}DefaultBusRule`] = signalRule(rule, undefined);
     } else {
       resources[`${id}Rule`] = alertRule(rule);
     }
   }
   const ruleIds = Object.keys(resources);
-  if (!ruleIds.includes('AlertRegistrationFailedRule')) {
+  if (!ruleIds.includes('AlertWorkflowFailedRule')) {
     throw new Error(`events/rules/${ALERT_RULE}.json is missing: the alert topic would receive nothing.`);
   }
   resources.DeploySignalDeadLetterQueuePolicy = {

@@ -14,10 +14,12 @@
 // variables point at a closed port so that anything trying to reach the network fails at once.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const lockfile = createRequire(import.meta.url)('proper-lockfile');
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const serverless = join(root, 'node_modules', '.bin', 'serverless');
 const closedPort = 'http://127.0.0.1:9';
@@ -41,6 +43,13 @@ const home = join(cacheHome, 'serverless-home');
 mkdirSync(home, { recursive: true });
 const temp = mkdtempSync(join(tmpdir(), 'registrar-package-'));
 
+// serverless-esbuild works in one folder of the project (.esbuild): one package at a time.
+mkdirSync(join(root, '.build'), { recursive: true });
+const release = await lockfile.lock(join(root, '.build'), {
+  lockfilePath: join(root, '.build', 'package.lock'),
+  stale: 60_000,
+  retries: { retries: 1200, minTimeout: 100, maxTimeout: 500 },
+});
 const started = performance.now();
 let result;
 try {
@@ -69,6 +78,7 @@ try {
   });
 } finally {
   rmSync(temp, { recursive: true, force: true });
+  await release();
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 

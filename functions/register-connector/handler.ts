@@ -2,22 +2,20 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createClientFactory } from '../shared/clients.js';
 import { loadHubConfig } from '../shared/config.js';
 import { requireEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
 import { createMetrics, METRIC, metadataOf, recordInvocation } from '../shared/metrics.js';
+import { createPacedClientFactory } from '../shared/paced-clients.js';
+import { loadPacerConfig } from '../shared/pacer-config.js';
+import { readTaskInput } from '../shared/read-task-input.js';
 import { loadTracing } from '../shared/tracing.js';
 import type { RegisterOutput } from '../shared/types.js';
-import { instrumentAppflowClient, timedPacer } from './appflow-metrics.js';
-import { loadRegisterConfig } from './config.js';
 import { createIdempotencyConfig } from './idempotency.js';
 import { createIdempotentRegistration } from './idempotent-registration.js';
-import { createPacer } from './pacer.js';
-import { readRegisterInput } from './read-input.js';
+import { parseRegisterInput } from './input.js';
 import {
   REGISTRATION_METADATA_FIELDS,
   type Registration,
@@ -31,38 +29,24 @@ const metrics = createMetrics();
 const tracing = await loadTracing();
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
+// One client of the idempotency table, for the idempotency records and the pacer's budget items.
+const dynamodb = tracing.capture(new DynamoDBClient({}));
 const config = createIdempotencyConfig(logger);
 const idempotent = createIdempotentRegistration(
-  new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: tracing.capture(new DynamoDBClient({})) }),
+  new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
   config,
 );
 
-const hub = loadHubConfig();
-const { appflowRequestsPerSecond, pacerMaxWaitMs } = loadRegisterConfig();
 // Every AppFlow call waits for its slot in the account's and Region's request budget, shared by all
-// concurrent invocations through the idempotency table (pacer.ts).
-const pace =
-  appflowRequestsPerSecond > 0
-    ? timedPacer(
-        createPacer({
-          dynamodb: tracing.capture(new DynamoDBClient({})),
-          tableName,
-          requestsPerSecond: appflowRequestsPerSecond,
-          maxWaitMs: pacerMaxWaitMs,
-        }),
-        metrics,
-      )
-    : undefined;
-const clientsFor = tracing.captureClients(
-  createClientFactory({
-    ...hub,
-    sts: tracing.capture(new STSClient({})),
-    onAppflowClient: (client, target) => instrumentAppflowClient(client, target, { metrics, pace }),
-  }),
-);
+// concurrent invocations of the registrar's functions through the idempotency table.
+const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, {
+  dynamodb,
+  metrics,
+  tracing,
+});
 
 const register = async (event: unknown, context: Context): Promise<Registration> => {
-  const input = readRegisterInput(event, logger);
+  const input = readTaskInput(event, logger, parseRegisterInput);
   config.registerLambdaContext(context);
   const watched = watchReplay(idempotent);
   const output = await replayOrRegister(input, { ...watched.store, appflow: clientsFor(input).appflow });

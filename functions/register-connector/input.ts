@@ -1,4 +1,4 @@
-import { formatFunctionArn, parseFunctionArn } from '../shared/arn.js';
+import { parseTaskLambdaArn } from '../shared/arn.js';
 import { AccountMismatchError, InvalidInputError } from '../shared/errors.js';
 import { descriptionProblem, labelProblem } from '../shared/limits.js';
 import { printable } from '../shared/text.js';
@@ -90,17 +90,7 @@ export function parseRegisterInput(event: unknown): RegisterInput {
 }
 
 function checkLambdaArn(lambdaArn: string, accountId: string, region: string): void {
-  let parsed: ReturnType<typeof parseFunctionArn>;
-  try {
-    parsed = parseFunctionArn(lambdaArn);
-  } catch (error) {
-    throw new InvalidInputError(`lambdaArn: ${(error as Error).message}. ${FIX_HINT}`, { cause: error });
-  }
-  if (parsed.qualifier !== undefined) {
-    throw new InvalidInputError(
-      `lambdaArn must be unqualified (AppFlow calls the function, not a version or alias); got "${printable(lambdaArn)}". Use ${formatFunctionArn(parsed)}.`,
-    );
-  }
+  const parsed = parseTaskLambdaArn(lambdaArn, FIX_HINT);
   if (parsed.accountId !== accountId || parsed.region !== region) {
     throw new AccountMismatchError(
       `lambdaArn ${lambdaArn} is in account ${parsed.accountId}, Region ${parsed.region}, but the deploy signal came from account ${accountId}, Region ${printable(region)}. The registrar only registers a function in its own account and Region; deploy the connector there, or check what sent this event.`,

@@ -2,11 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   type AppflowClient,
   type ConnectorConfiguration,
-  ConnectorType,
-  DescribeConnectorCommand,
   UpdateConnectorRegistrationCommand,
 } from '@aws-sdk/client-appflow';
 import { formatFunctionArn, parseFunctionArn } from '../shared/arn.js';
+import { describeCustomConnector } from '../shared/describe-connector.js';
 import { LabelOwnedByAnotherFunctionError } from '../shared/errors.js';
 import { logger as defaultLogger } from '../shared/logger.js';
 import type { RegisterInput, RegisterOutput } from '../shared/types.js';
@@ -100,7 +99,7 @@ async function describeRegistration(
 
 /**
  * The custom connector registered under the input's label in its account and Region, or undefined
- * when there is none (ResourceNotFoundException). Other AppFlow errors are rethrown unchanged.
+ * when there is none. Other AppFlow errors are logged and rethrown unchanged.
  */
 export async function describeLabel(
   input: RegisterInput,
@@ -108,15 +107,8 @@ export async function describeLabel(
   log: Logger = defaultLogger,
 ): Promise<ConnectorConfiguration | undefined> {
   try {
-    const { connectorConfiguration } = await appflow.send(
-      new DescribeConnectorCommand({
-        connectorType: ConnectorType.CUSTOMCONNECTOR,
-        connectorLabel: input.connectorLabel,
-      }),
-    );
-    return connectorConfiguration;
+    return await describeCustomConnector(appflow, input.connectorLabel);
   } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
     log.info('DescribeConnector failed', { error: (error as Error).name });
     throw error;
   }

@@ -1,4 +1,4 @@
-import { InvalidFunctionArnError } from './errors.js';
+import { InvalidFunctionArnError, InvalidInputError } from './errors.js';
 import { printable } from './text.js';
 
 /** The parts of a Lambda function ARN. */
@@ -48,6 +48,27 @@ export function parseFunctionArn(arn: unknown): FunctionArn {
 /** The unqualified ARN of a parsed function. */
 export function formatFunctionArn(arn: Omit<FunctionArn, 'qualifier'>): string {
   return `arn:${arn.partition}:lambda:${arn.region}:${arn.accountId}:function:${arn.functionName}`;
+}
+
+/**
+ * The `lambdaArn` of a task's input: a function ARN, unqualified (AppFlow registers and the registrar
+ * unregisters the function, never a version or alias). InvalidInputError otherwise, since the state
+ * machine builds the input: `fixHint` says where it comes from.
+ */
+export function parseTaskLambdaArn(lambdaArn: string, fixHint: string): Omit<FunctionArn, 'qualifier'> {
+  let parsed: FunctionArn;
+  try {
+    parsed = parseFunctionArn(lambdaArn);
+  } catch (error) {
+    throw new InvalidInputError(`lambdaArn: ${(error as Error).message}. ${fixHint}`, { cause: error });
+  }
+  const { qualifier, ...arn } = parsed;
+  if (qualifier !== undefined) {
+    throw new InvalidInputError(
+      `lambdaArn must be unqualified (AppFlow calls the function, not a version or alias); got "${printable(lambdaArn)}". Use ${formatFunctionArn(arn)}.`,
+    );
+  }
+  return arn;
 }
 
 function describe(value: unknown): string {

@@ -116,6 +116,29 @@ export class LabelOwnedByAnotherFunctionError extends RegistrarError {
   }
 }
 
+/**
+ * The connector label is used by connector profiles or flows, so it is not unregistered: AppFlow
+ * does not document what becomes of them (hub parameter unregisterInUse, default alert).
+ */
+export class ConnectorInUseError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConnectorInUseError';
+  }
+}
+
+/**
+ * The label's registration is no longer the one VerifyRemoval confirmed (it points at another
+ * function, was registered again or by someone else) when UnregisterConnector reads it again before
+ * unregistering: it is left alone, and the state machine ends that label Skipped, not alerted.
+ */
+export class RegistrationChangedError extends RegistrarError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RegistrationChangedError';
+  }
+}
+
 /** A required environment variable is missing: a deployment mistake. */
 export class ConfigurationError extends RegistrarError {
   constructor(message: string, options?: ErrorOptions) {
@@ -126,7 +149,7 @@ export class ConfigurationError extends RegistrarError {
 
 /**
  * The AppFlow request budget of the account and Region is booked further ahead than one invocation
- * may wait (functions/register-connector/pacer.ts); retried by the state machine.
+ * may wait (functions/shared/pacer.ts); retried by the state machine.
  */
 export class AppFlowRequestBudgetBusyError extends RegistrarError {
   override readonly retryable = true;
@@ -217,7 +240,14 @@ export const FATAL_ERROR_NAMES: readonly string[] = [
   'MissingAppFlowPermissionError',
   'ConnectorProtocolError',
   'LabelOwnedByAnotherFunctionError',
+  'ConnectorInUseError',
   'ConfigurationError',
   'SpokeRoleAccessDeniedError',
   ...APPFLOW_EXCEPTIONS.fatal,
 ];
+
+/**
+ * Errors that end the work on a label quietly instead of alerting: the state machine catches them
+ * by name into a Succeed state that shows why, and never retries them.
+ */
+export const SKIPPING_ERROR_NAMES: readonly string[] = ['RegistrationChangedError'];

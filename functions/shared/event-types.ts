@@ -1,5 +1,6 @@
 /**
- * One source of truth for the events this project publishes and the deploy signals it listens to.
+ * One source of truth for the events this project publishes and the deploy and removal signals it
+ * listens to.
  * The ASL (statemachine/), the rules (events/rules/) and serverless.yml carry the same strings;
  * test/unit/event-types.test.ts fails when they drift apart.
  */
@@ -8,6 +9,8 @@ export const REGISTRAR_SOURCE = 'appflow.connector-registrar';
 export const DetailType = {
   ConnectorRegistered: 'ConnectorRegistered',
   ConnectorRegistrationFailed: 'ConnectorRegistrationFailed',
+  ConnectorUnregistered: 'ConnectorUnregistered',
+  ConnectorUnregistrationFailed: 'ConnectorUnregistrationFailed',
   /** Sent by a CI/CD pipeline that wants a connector registered now. */
   ConnectorLambdaDeployed: 'Connector Lambda Deployed',
   CloudTrailApiCall: 'AWS API Call via CloudTrail',
@@ -15,7 +18,21 @@ export const DetailType = {
 } as const;
 
 /** CloudTrail event names carry a date suffix (CreateFunction20150331): rules match by prefix. */
-export const CLOUDTRAIL_EVENT_PREFIXES = ['CreateFunction', 'UpdateFunctionCode', 'TagResource'] as const;
+export const CLOUDTRAIL_EVENT_PREFIXES = [
+  'CreateFunction',
+  'UpdateFunctionCode',
+  'TagResource',
+  'UntagResource',
+] as const;
+
+/**
+ * The two names Lambda logs a DeleteFunction call under, matched exactly: the prefix DeleteFunction
+ * also starts DeleteFunctionConcurrency, DeleteFunctionUrlConfig and others that delete nothing.
+ */
+export const CLOUDTRAIL_DELETE_FUNCTION = ['DeleteFunction', 'DeleteFunction20150331'] as const;
+
+/** The CloudFormation status of a deleted AWS::Lambda::Function. */
+export const CLOUDFORMATION_DELETE_COMPLETE = 'DELETE_COMPLETE';
 
 /** Tags that opt a function in and describe it. */
 export const Tags = {

@@ -1,5 +1,5 @@
 /**
- * The contracts between the parts: what the rules hand the state machine, and what each task
+ * The contracts between the parts: what the rules hand the state machines, and what each task
  * hands the next. The ASL's Parameters and ResultPaths follow these shapes.
  */
 
@@ -98,4 +98,68 @@ export interface RegisterOutput {
   region: string;
   action: RegistrationAction;
   codeSha256: string;
+}
+
+/**
+ * Why a registration is unregistered, from AWS's present state: the function is gone (`deleted`),
+ * carries no appflow:connector-label tag any more (`untagged`), or carries another label
+ * (`relabelled`). `orphaned` is the drift sweep's: a registration whose function it found gone.
+ */
+export type RemovalReason = 'deleted' | 'untagged' | 'relabelled' | 'orphaned';
+
+/** A registration of the registrar that VerifyRemoval confirmed must go. */
+export interface StaleRegistration {
+  connectorLabel: string;
+  connectorArn: string;
+  /** ISO 8601: tells this registration apart from a later one of the same label. */
+  registeredAt: string;
+}
+
+/** VerifyRemoval's answer when nothing is to be unregistered: the workflow ends Skipped. */
+export interface NothingToUnregister {
+  unregister: false;
+  /** The function the guards let through; null when it was refused before that. */
+  lambdaArn: string | null;
+  /** Why nothing is unregistered, for the execution history. */
+  why: string;
+}
+
+/**
+ * VerifyRemoval's answer when registrations must go: every field UnregisterConnector and the events
+ * need, validated and bounded. It replaces the signal in the state data.
+ */
+export interface RegistrationsToUnregister {
+  unregister: true;
+  /** The event envelope's, checked. */
+  accountId: string;
+  /** The event envelope's, checked. */
+  region: string;
+  /** Unqualified: the function every registration points at. */
+  lambdaArn: string;
+  reason: RemovalReason;
+  /** In label order; at least one, at most MAX_REGISTRATIONS_PER_EXECUTION. */
+  registrations: StaleRegistration[];
+}
+
+export type RemovalOutput = NothingToUnregister | RegistrationsToUnregister;
+
+/** What the state machine passes to UnregisterConnector: one registration. */
+export interface UnregisterInput extends StaleRegistration {
+  executionArn: string;
+  accountId: string;
+  region: string;
+  lambdaArn: string;
+  reason: RemovalReason;
+}
+
+/** UnregisterConnector's answer; the ConnectorUnregistered event carries it with the execution ARN. */
+export interface UnregisterOutput {
+  connectorArn: string;
+  connectorLabel: string;
+  lambdaArn: string;
+  accountId: string;
+  region: string;
+  reason: RemovalReason;
+  /** true when the label was in use and unregistered anyway (hub parameter unregisterInUse force). */
+  forced: boolean;
 }

@@ -8,8 +8,8 @@ import { logger } from '../shared/logger.js';
 import { createMetrics, METRIC, metadataOf, recordInvocation } from '../shared/metrics.js';
 import { loadTracing } from '../shared/tracing.js';
 import type { VerifyOutput } from '../shared/types.js';
+import { correlationKeys } from '../shared/workflow-input.js';
 import { loadVerifyConfig } from './config.js';
-import { correlationKeys } from './input.js';
 import { VERIFICATION_METADATA_FIELDS, verificationOutcome } from './verification-metrics.js';
 import { verifyFunction } from './verify.js';
 

@@ -2,8 +2,8 @@ import { InvalidConnectorMetadataError } from '../shared/errors.js';
 import { Tags } from '../shared/event-types.js';
 import { descriptionProblem, labelProblem } from '../shared/limits.js';
 import { printable } from '../shared/text.js';
+import type { ValidInput } from '../shared/workflow-input.js';
 import type { VerifyConfig } from './config.js';
-import type { ValidInput } from './input.js';
 
 /** Where a value came from, for the log and for error messages. */
 export type MetadataSource = 'tag' | 'hint';

@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ClientFactory } from '../shared/clients.js';
 import type { HubConfig } from '../shared/config.js';
+import { guardFunction } from '../shared/guards.js';
 import type { VerifyOutput } from '../shared/types.js';
+import { parseVerifyInput } from '../shared/workflow-input.js';
 import type { VerifyConfig } from './config.js';
 import { readFunction } from './function-state.js';
-import { guardFunction } from './guards.js';
-import { parseVerifyInput } from './input.js';
 import { resolveOptIn } from './opt-in.js';
 import { checkAppFlowPermission } from './policy.js';
 import { probeConnector } from './probe.js';

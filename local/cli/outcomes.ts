@@ -4,32 +4,39 @@ import type { ExecutionRecord } from '../services/states.js';
 /** What became of one event: the outcome a sample declares, read from the executions it started. */
 export interface EventOutcome {
   outcome: SampleOutcome;
-  /** registered | updated | unchanged, when the workflow registered. */
+  /** registered | updated | unchanged, when the workflow registered; the reason, when it unregistered. */
   action?: string;
   /** The error name, when the workflow failed or the bus refused the event. */
   error?: string;
   connectorLabel?: string;
-  /** RegisterConnector task attempts (1 + retries) across the executions. */
+  /** RegisterConnector and UnregisterConnector task attempts (1 + retries) across the executions. */
   attempts: number;
   executions: ExecutionRecord[];
 }
 
 /**
  * Reads the outcome of the executions one event started. With several executions (the redundant
- * signals of a deploy matched by more than one rule) the most telling one wins: a failure, then a
- * registration, then a skip.
+ * signals of a deploy matched by more than one rule, or a TagResource that starts both workflows)
+ * the most telling one wins: a failure, then a registration or unregistration, then a skip.
  */
 export function outcomeOf(executions: ExecutionRecord[]): EventOutcome {
   if (executions.length === 0) return { outcome: 'none', attempts: 0, executions };
   const read = executions.map(readExecution);
   const attempts = read.reduce((sum, one) => sum + one.attempts, 0);
-  const rank = { failed: 0, registered: 1, updated: 1, unchanged: 1, skipped: 2 } as Record<string, number>;
+  const rank = {
+    failed: 0,
+    registered: 1,
+    updated: 1,
+    unchanged: 1,
+    unregistered: 1,
+    skipped: 2,
+  } as Record<string, number>;
   const [first] = read.sort((a, b) => (rank[a.outcome] ?? 3) - (rank[b.outcome] ?? 3));
   return { ...(first as Omit<EventOutcome, 'executions'>), attempts, executions };
 }
 
 function readExecution(execution: ExecutionRecord): Omit<EventOutcome, 'executions'> {
-  const attempts = attemptsOf(execution, 'RegisterConnector');
+  const attempts = attemptsOf(execution, 'RegisterConnector') + attemptsOf(execution, 'UnregisterConnector');
   if (execution.status === 'FAILED') {
     return {
       outcome: 'failed',
@@ -50,6 +57,23 @@ function readExecution(execution: ExecutionRecord): Omit<EventOutcome, 'executio
   }
   const fn = output?.function as { optedIn?: boolean } | undefined;
   if (execution.status === 'SUCCEEDED' && fn?.optedIn === false) return { outcome: 'skipped', attempts };
+  const removal = output?.removal as { unregister?: boolean } | undefined;
+  if (execution.status === 'SUCCEEDED' && removal?.unregister === false)
+    return { outcome: 'skipped', attempts };
+  // One item per registration: an unregistration, or a registration left alone (it changed meanwhile).
+  const unregistered = (
+    (output?.unregistrations ?? []) as { unregistration?: { reason?: string; connectorLabel?: string } }[]
+  ).flatMap((item) => (item.unregistration ? [item.unregistration] : []));
+  if (execution.status === 'SUCCEEDED' && Array.isArray(output?.unregistrations)) {
+    const [first] = unregistered;
+    if (!first) return { outcome: 'skipped', attempts };
+    return {
+      outcome: 'unregistered',
+      ...(first.reason ? { action: first.reason } : {}),
+      ...(first.connectorLabel ? { connectorLabel: first.connectorLabel } : {}),
+      attempts,
+    };
+  }
   return { outcome: 'failed', error: execution.status, attempts };
 }
 

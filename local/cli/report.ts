@@ -28,9 +28,11 @@ export function formatRunReport(report: RunReport): string {
     const what =
       event['detail-type'] === 'ConnectorRegistered'
         ? `${detail.action} ${detail.connectorArn}`
-        : // A failure VerifyFunction raised names no function: the signal's words are in the cause only.
-          `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
-    return `  ${event['detail-type'].padEnd(28)} ${event.account}/${event.region}  ${what}`;
+        : event['detail-type'] === 'ConnectorUnregistered'
+          ? `${detail.reason} ${detail.connectorArn}`
+          : // A failure VerifyFunction or VerifyRemoval raised names no function: the signal's words are in the cause only.
+            `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
+    return `  ${event['detail-type'].padEnd(30)} ${event.account}/${event.region}  ${what}`;
   });
   const matched = report.results.filter((result) => result.matches).length;
   return [

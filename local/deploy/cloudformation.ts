@@ -22,11 +22,15 @@ export interface TemplateParameter {
 
 /** The parts of a CloudFormation template the local stack evaluates. */
 export interface Template {
+  Description?: string;
   Resources: Record<string, TemplateResource>;
   Conditions?: Record<string, unknown>;
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Parameters?: Record<string, TemplateParameter>;
-  Outputs?: Record<string, { Value: unknown; Description?: string; Condition?: string; Export?: unknown }>;
+  Outputs?: Record<
+    string,
+    { Value: unknown; Description?: string; Condition?: string; Export?: { Name?: unknown } }
+  >;
 }
 
 /** Marks a value `!Ref AWS::NoValue` removed from its object or list. */

@@ -40,10 +40,14 @@ export interface DeployedStack {
   stackId: string;
   accountId: string;
   region: string;
+  /** The template's Description. */
+  description?: string;
   /** Every parameter's value (given or default); NoEcho ones included, as the stack holds them. */
   parameters: Record<string, string | string[]>;
-  /** Outputs whose Condition holds, resolved. */
-  outputs: Record<string, { value: string; description?: string }>;
+  /** The parameters declared NoEcho, whose values CloudFormation masks when it describes the stack. */
+  noEchoParameters: string[];
+  /** Outputs whose Condition holds, resolved, with the name they are exported under if any. */
+  outputs: Record<string, { value: string; description?: string; exportName?: string }>;
   /** Every resource that exists for this deploy, with its physical id. */
   resources: { logicalId: string; type: string; physicalId: string }[];
   functions: DeployedFunctionConfig[];
@@ -127,6 +131,9 @@ export function deployTemplate(template: Template, target: DeployTarget): Deploy
     outputs[name] = {
       value: cfn.resolveString(output.Value, `Outputs.${name}.Value`),
       ...(output.Description !== undefined ? { description: output.Description } : {}),
+      ...(output.Export?.Name !== undefined
+        ? { exportName: cfn.resolveString(output.Export.Name, `Outputs.${name}.Export.Name`) }
+        : {}),
     };
   }
 
@@ -135,7 +142,11 @@ export function deployTemplate(template: Template, target: DeployTarget): Deploy
     stackId: `arn:${partition}:cloudformation:${target.region}:${target.accountId}:stack/${target.stackName}/${randomUUID()}`,
     accountId: target.accountId,
     region: target.region,
+    ...(template.Description !== undefined ? { description: template.Description } : {}),
     parameters: cfn.parameters,
+    noEchoParameters: Object.entries(template.Parameters ?? {})
+      .filter(([, parameter]) => parameter.NoEcho === true || String(parameter.NoEcho) === 'true')
+      .map(([name]) => name),
     outputs,
     resources: Object.entries(template.Resources)
       .filter(([logicalId]) => cfn.exists(logicalId))

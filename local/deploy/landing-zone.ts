@@ -20,8 +20,10 @@ export interface HubDeployment {
   region: string;
   /** The bus member accounts forward to and the workflow publishes on: the stack's one bus. */
   eventBus: DeployedEventBus;
-  /** The registration workflow: the stack's one state machine. */
+  /** The registration workflow (RegisterConnectorStateMachine). */
   stateMachine: DeployedStateMachine;
+  /** The unregistration workflow (UnregisterConnectorStateMachine), when the hub has one. */
+  unregisterStateMachine?: DeployedStateMachine;
   /** The idempotency table: the stack's one table. */
   table: DeployedTable;
   functions: DeployedFunctionConfig[];
@@ -145,13 +147,22 @@ function only<T>(items: readonly T[], what: string, stack: DeployedStack): T {
   return items[0];
 }
 
+/** The state machine of a logical ID: the hub has one per workflow. */
+function machine(stack: DeployedStack, logicalId: string): DeployedStateMachine | undefined {
+  return stack.stateMachines.find((candidate) => candidate.logicalId === logicalId);
+}
+
 function hubView(stack: DeployedStack): HubDeployment {
+  const registration = machine(stack, 'RegisterConnectorStateMachine');
+  const unregistration = machine(stack, 'UnregisterConnectorStateMachine');
   return {
     stack,
     accountId: stack.accountId,
     region: stack.region,
     eventBus: only(stack.eventBuses, 'event bus (AWS::Events::EventBus)', stack),
-    stateMachine: only(stack.stateMachines, 'state machine (AWS::StepFunctions::StateMachine)', stack),
+    stateMachine:
+      registration ?? only(stack.stateMachines, 'state machine (AWS::StepFunctions::StateMachine)', stack),
+    ...(unregistration ? { unregisterStateMachine: unregistration } : {}),
     table: only(stack.tables, 'DynamoDB table (AWS::DynamoDB::Table)', stack),
     functions: stack.functions,
   };

@@ -1,6 +1,6 @@
 /**
- * Sample events (events/samples/*.json): a deploy signal as one account puts it on the hub bus, and
- * what the registrar must make of it. The CLI sends them through PutEvents and checks `expect`;
+ * Sample events (events/samples/*.json): a deploy or removal signal as one account puts it on the
+ * hub bus, and what the registrar must make of it. The CLI sends them through PutEvents and checks `expect`;
  * test/unit/events/rules.test.ts checks `expect.rules` against events/rules/.
  *
  *   {
@@ -24,9 +24,15 @@ export const SAMPLE_OUTCOMES = [
   'registered',
   'updated',
   'unchanged',
-  /** The function has not opted in: the execution succeeds quietly. */
+  /** One ConnectorUnregistered event or more: the unregistration workflow unregistered the function's labels. */
+  'unregistered',
+  /**
+   * Nothing to do, the execution succeeds quietly: the function has not opted in, or a removal
+   * signal finds nothing to unregister (the function still exists, still carries its label, or no
+   * registration of the registrar points at it).
+   */
   'skipped',
-  /** A ConnectorRegistrationFailed event carrying `expect.error`; the execution fails. */
+  /** A ConnectorRegistrationFailed or ConnectorUnregistrationFailed event carrying `expect.error`; the execution fails. */
   'failed',
   /** No workflow execution starts (no deploy rule matches; an alert rule may). */
   'none',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AwsServiceError } from '../http/errors.js';
 import type { Caller } from '../types.js';
 import { allows, type PolicyStatement, type RequestPrincipal, whyNotAllowed } from './policy.js';
 
@@ -93,7 +94,7 @@ export class RoleRegistry {
   ): boolean {
     const role = caller.roleArn === undefined ? undefined : this.roles.get(caller.roleArn);
     if (role === undefined) return true;
-    return allows(role.policies, {
+    const request = {
       action,
       resource,
       context: {
@@ -103,7 +104,32 @@ export class RoleRegistry {
         ...this.resourceContext(resource),
         ...context,
       },
-    });
+    };
+    return (
+      allows(role.policies, request) &&
+      (caller.sessionPolicy === undefined || allows(caller.sessionPolicy, request))
+    );
+  }
+
+  /**
+   * The error AWS answers a caller whose own policies do not allow the action, or undefined when they
+   * do. `status` is the HTTP status the service uses for AccessDeniedException.
+   */
+  denial(
+    caller: Caller,
+    action: string,
+    resource: string,
+    status: number,
+    context: Record<string, string | undefined> = {},
+  ): AwsServiceError | undefined {
+    if (this.identityAllows(caller, action, resource, context)) return undefined;
+    const why =
+      caller.sessionPolicy === undefined ? 'no identity-based policy allows' : 'no session policy allows';
+    return new AwsServiceError(
+      status,
+      'AccessDeniedException',
+      `User: ${caller.principalArn} is not authorized to perform: ${action} on resource: ${resource} because ${why} the ${action} action`,
+    );
   }
 
   /** aws:ResourceAccount and aws:ResourceOrgID of a resource, from its ARN's account. */

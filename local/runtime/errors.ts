@@ -60,3 +60,8 @@ export class TooManyRequestsError extends AwsServiceError {
     this.name = 'TooManyRequestsError';
   }
 }
+
+/** What an invocation gets once the runtime is closed, waiting or not. */
+export function runtimeClosedError(): AwsServiceError {
+  return new AwsServiceError(500, 'ServiceException', 'The local Lambda runtime is closed.');
+}

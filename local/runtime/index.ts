@@ -1,4 +1,8 @@
-/** The local Lambda runtime: execution environments in worker threads. See runtime.ts. */
+/**
+ * The local Lambda runtime: execution environments in worker threads. runtime.ts runs invocations;
+ * admission.ts decides when one may start an environment, pool.ts and eviction.ts keep and end them,
+ * environment.ts is one worker, log-lines.ts words what the runtime logs.
+ */
 
 export {
   type FunctionErrorPayload,
@@ -7,12 +11,12 @@ export {
   TooManyRequestsError,
 } from './errors.js';
 export type { LogEntry, LogFilter } from './logs.js';
-export {
-  createFunctionRuntime,
-  type EnvironmentInfo,
-  type FunctionCounters,
-  type FunctionRuntimeOptions,
-  type LocalFunctionRuntime,
-  type LocalInvokeRequest,
-  type LocalInvokeResult,
-} from './runtime.js';
+export { createFunctionRuntime } from './runtime.js';
+export type {
+  EnvironmentInfo,
+  FunctionCounters,
+  FunctionRuntimeOptions,
+  LocalFunctionRuntime,
+  LocalInvokeRequest,
+  LocalInvokeResult,
+} from './types.js';

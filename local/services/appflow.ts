@@ -2,8 +2,10 @@ import type { Faults } from '../faults.js';
 import { AwsServiceError } from '../http/errors.js';
 import { parseJsonObject } from '../http/json-body.js';
 import { jsonResponse } from '../http/protocols.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import type { AwsRequest, EmulatedService, FunctionRegistry, FunctionRuntime } from '../types.js';
 import type { AccountSpec } from '../world/schema.js';
+import { AppFlowCatalog } from './appflow/catalog.js';
 import { CONNECTOR_TIMEOUT_MS } from './appflow/connector.js';
 import {
   connectorArnOf,
@@ -14,8 +16,10 @@ import {
 } from './appflow/operations.js';
 import {
   readDescribe,
+  readDescribeConnectorProfiles,
   readDescribeConnectors,
   readList,
+  readListFlows,
   readRegister,
   readUnregister,
   readUpdate,
@@ -28,7 +32,7 @@ export type { Registration } from './appflow/store.js';
 
 /**
  * The emulated Amazon AppFlow (rest-json, signing name appflow): the custom connector
- * registration APIs, per account and Region, invoking connectors through the FunctionRuntime as
+ * registration APIs, and the world's connector profiles and flows read back, per account and Region, invoking connectors through the FunctionRuntime as
  * the AppFlow service principal. Every call passes the fault injector first.
  */
 
@@ -36,11 +40,16 @@ export interface AppFlowServiceOptions {
   functions: FunctionRegistry;
   runtime: FunctionRuntime;
   faults?: Faults;
-  /** The world's accounts: their `connectors` are registered before the first call, invoking nothing. */
-  accounts?: readonly Pick<AccountSpec, 'accountId' | 'connectors'>[];
+  /**
+   * The world's accounts: their `connectors` are registered before the first call, invoking nothing;
+   * their `connectorProfiles` and `flows` are what DescribeConnectorProfiles and ListFlows answer.
+   */
+  accounts?: readonly Pick<AccountSpec, 'accountId' | 'connectors' | 'connectorProfiles' | 'flows'>[];
   now?: () => number;
   /** How long AppFlow waits for a connector; default 10 s. */
   connectorTimeoutMs?: number;
+  /** The roles of the deployed templates: a session of one may do only what its policies allow. */
+  roles?: RoleRegistry;
 }
 
 export interface CallStats {
@@ -76,7 +85,42 @@ const ROUTES: Record<string, keyof ReturnType<typeof createOperations>> = {
   'POST /describe-connector': 'DescribeConnector',
   'POST /list-connectors': 'ListConnectors',
   'POST /describe-connectors': 'DescribeConnectors',
+  'POST /describe-connector-profiles': 'DescribeConnectorProfiles',
+  'POST /list-flows': 'ListFlows',
 };
+
+/** The IAM action each operation needs; UnregisterConnector's is spelled UnRegisterConnector. */
+const IAM_ACTIONS: Record<keyof ReturnType<typeof createOperations>, string> = {
+  RegisterConnector: 'appflow:RegisterConnector',
+  UpdateConnectorRegistration: 'appflow:UpdateConnectorRegistration',
+  UnregisterConnector: 'appflow:UnRegisterConnector',
+  DescribeConnector: 'appflow:DescribeConnector',
+  ListConnectors: 'appflow:ListConnectors',
+  DescribeConnectors: 'appflow:DescribeConnectors',
+  DescribeConnectorProfiles: 'appflow:DescribeConnectorProfiles',
+  ListFlows: 'appflow:ListFlows',
+};
+
+/**
+ * The resource an operation is authorized on: the connector's ARN for the calls that name a label,
+ * "*" for RegisterConnector and the listing calls, which name no resource of their own.
+ */
+function iamResource(
+  operation: keyof ReturnType<typeof createOperations>,
+  body: Record<string, unknown>,
+  where: { accountId: string; region: string },
+): string {
+  const label = body.connectorLabel;
+  if (
+    typeof label === 'string' &&
+    (operation === 'UpdateConnectorRegistration' ||
+      operation === 'UnregisterConnector' ||
+      operation === 'DescribeConnector')
+  ) {
+    return `arn:aws:appflow:${where.region}:${where.accountId}:connector/${label}`;
+  }
+  return '*';
+}
 
 const ONE_DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -98,6 +142,7 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
     functions: options.functions,
     runtime: options.runtime,
     store,
+    catalog: new AppFlowCatalog(options.accounts ?? [], now() - ONE_DAY_MS),
     now,
     connectorTimeoutMs: options.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS,
     events: registrations,
@@ -124,6 +169,10 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
         return operations.ListConnectors(readList(body), where);
       case 'DescribeConnectors':
         return operations.DescribeConnectors(readDescribeConnectors(body), where);
+      case 'DescribeConnectorProfiles':
+        return operations.DescribeConnectorProfiles(readDescribeConnectorProfiles(body), where);
+      case 'ListFlows':
+        return operations.ListFlows(readListFlows(body), where);
     }
   };
 
@@ -141,6 +190,13 @@ export function createAppFlowService(options: AppFlowServiceOptions): AppFlowSer
       region: request.region,
       caller: request.caller,
     };
+    const denied = options.roles?.denial(
+      request.caller,
+      IAM_ACTIONS[operation],
+      iamResource(operation, parseJsonObject(request.body), where),
+      403,
+    );
+    if (denied) throw denied;
     const counted = [
       callStats(stats.byOperation, operation),
       callStats(stats.byAccountRegion, `${where.accountId}/${where.region}`),
@@ -214,7 +270,8 @@ function seed(store: ConnectorStore, options: AppFlowServiceOptions, now: () => 
         ...(connector.description !== undefined ? { description: connector.description } : {}),
         registeredAt:
           connector.registeredAt !== undefined ? Date.parse(connector.registeredAt) : defaultRegisteredAt,
-        registeredBy: `arn:aws:iam::${account.accountId}:root`,
+        // Registered by hand unless the world says who: the account's root.
+        registeredBy: connector.registeredBy ?? `arn:aws:iam::${account.accountId}:root`,
         configuration: seededConfiguration(connector.label),
       });
     }

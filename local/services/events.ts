@@ -9,6 +9,8 @@ import type { AwsRequest, BusEvent, Caller, EmulatedService } from '../types.js'
 import { type Bus, BusRegistry, type EventsWorld } from './events/buses.js';
 import { Deliverer } from './events/delivery.js';
 import { detailOf, entryProblem, eventTime, readEntries } from './events/put-events.js';
+import { InvalidScheduleExpressionError } from './events/schedule-expression.js';
+import { type ScheduledRule, Scheduler } from './events/scheduler.js';
 import type {
   AlertMessage,
   DeadLetter,
@@ -22,6 +24,7 @@ import type {
 } from './events/types.js';
 
 export type { EventsWorld } from './events/buses.js';
+export type { ScheduledRule } from './events/scheduler.js';
 export { settle } from './events/settle.js';
 export type * from './events/types.js';
 
@@ -29,7 +32,8 @@ export type * from './events/types.js';
  * The emulated EventBridge (awsJson 1.1, X-Amz-Target AWSEvents.*): PutEvents with AWS's per-entry
  * failures and cross-account bus policies, the rules of the deployed stacks (the hub's on its bus and
  * its account's default bus, each spoke's forwarding rules) delivered to their targets under the
- * targets' roles, TestEventPattern, and the read-only calls a person uses to look around
+ * targets' roles, schedule rules (rate and cron) firing their targets on their schedule scaled by
+ * timeScale, TestEventPattern, and the read-only calls a person uses to look around
  * (DescribeEventBus, ListEventBuses, ListRules, DescribeRule, ListTargetsByRule). Rules come from the
  * deployed templates: PutRule and friends are not emulated.
  */
@@ -50,8 +54,21 @@ export interface EventsServiceOptions {
 }
 
 export interface EventsService extends EmulatedService, EventPublisher {
-  /** Adds a deployed stack's buses, bus policies and rules. */
+  /**
+   * Adds a deployed stack's buses, bus policies and rules, and starts its schedule rules; throws for a
+   * schedule EventBridge refuses, or one on a custom bus (EventBridge schedules only on the default bus).
+   */
   deploy(stack: DeployedStack): void;
+  /**
+   * Runs a schedule rule now, outside its schedule: its targets get the "Scheduled Event" it returns,
+   * delivered like any other (await idle() for them). Throws for a rule that has no schedule or is
+   * DISABLED. What tests and the CLI use to run a daily job on demand.
+   *
+   * @example stack.events.fireScheduledRule('arn:aws:events:eu-west-1:111111111111:rule/drift-sweep'); await stack.idle();
+   */
+  fireScheduledRule(ruleArn: string): BusEvent;
+  /** The deployed schedule rules and when each runs next. */
+  scheduledRules(): ScheduledRule[];
   /** The events a bus accepted, oldest first (all buses when no filter). */
   publishedEvents(filter?: { accountId?: string; region?: string; busName?: string }): PublishedEvent[];
   /** Messages rules published to SNS topics (the alert topic). */
@@ -64,7 +81,7 @@ export interface EventsService extends EmulatedService, EventPublisher {
   idle(): Promise<void>;
   /** True while a delivery (or retry) is pending. */
   busy(): boolean;
-  /** Stops pending retries. */
+  /** Stops pending retries and every schedule. */
   close(): void;
 }
 
@@ -130,6 +147,33 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     },
   });
 
+  const scheduler = new Scheduler({
+    timeScale: options.timeScale ?? 1,
+    now,
+    fire: (rule, event) => {
+      for (const target of rule.targets) deliverer.deliver(rule, target, event, now());
+    },
+  });
+
+  const deploy = (stack: DeployedStack): void => {
+    buses.deploy(stack);
+    for (const rule of stack.rules) {
+      if (rule.scheduleExpression === undefined) continue;
+      if (rule.eventBusName !== 'default') {
+        throw new Error(
+          `${stack.stackName}: rule ${rule.logicalId} has a ScheduleExpression on the event bus ${rule.eventBusName}; EventBridge runs schedules only on the default event bus.`,
+        );
+      }
+      try {
+        scheduler.add(rule);
+      } catch (error) {
+        if (error instanceof InvalidScheduleExpressionError)
+          throw new Error(`${stack.stackName}: rule ${rule.logicalId}: ${error.message}`, { cause: error });
+        throw error;
+      }
+    }
+  };
+
   const putOne = (caller: Caller, region: string, entry: PutEventsEntry): PutEventsResultEntry => {
     const problem = entryProblem(entry);
     if (problem) return problem;
@@ -171,6 +215,14 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     entries: PutEventsEntry[],
   ): Promise<PutEventsResult> => {
     const checked = readEntries(entries);
+    // The caller's own policies are evaluated for every bus it names, before any entry is put.
+    for (const entry of checked) {
+      const lookup = buses.lookup(entry.EventBusName, caller.accountId, region);
+      const denied = lookup.found
+        ? options.roles.denial(caller, 'events:PutEvents', lookup.bus.arn, 400)
+        : undefined;
+      if (denied) throw denied;
+    }
     const results = checked.map((entry) => putOne(caller, region, entry));
     return {
       Entries: results,
@@ -237,7 +289,9 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     protocol: 'aws-json-1.1',
     handle,
     putEvents,
-    deploy: (stack) => buses.deploy(stack),
+    deploy,
+    fireScheduledRule: (ruleArn) => scheduler.fireNow(ruleArn),
+    scheduledRules: () => scheduler.list(),
     publishedEvents: (filter = {}) =>
       [...published.values()]
         .flat()
@@ -253,7 +307,10 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     deliveries: () => deliverer.deliveries,
     idle: () => deliverer.idle(),
     busy: () => deliverer.busy(),
-    close: () => deliverer.close(),
+    close: () => {
+      scheduler.close();
+      deliverer.close();
+    },
   };
 }
 

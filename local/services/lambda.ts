@@ -1,5 +1,6 @@
 import { AwsServiceError } from '../http/errors.js';
 import { errorResponse } from '../http/protocols.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import { TooManyRequestsError } from '../runtime/errors.js';
 import type {
   AwsRequest,
@@ -30,6 +31,8 @@ export interface LambdaServiceOptions {
   inactiveRecoveryMs?: number;
   /** Base delay between retries of an event invocation. Default 1000 ms. */
   asyncRetryDelayMs?: number;
+  /** The roles of the deployed templates: a session of one may do only what its policies allow. */
+  roles?: RoleRegistry;
 }
 
 /**
@@ -51,6 +54,7 @@ export function createLambdaService(options: LambdaServiceOptions): EmulatedServ
     ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
     ...(options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {}),
     ...(options.inactiveRecoveryMs !== undefined ? { inactiveRecoveryMs: options.inactiveRecoveryMs } : {}),
+    ...(options.roles ? { roles: options.roles } : {}),
   };
   return {
     signingName: 'lambda',

@@ -4,6 +4,7 @@ import type { DeployedStack } from '../deploy/deploy.js';
 import type { DeployedStateMachine } from '../deploy/resources.js';
 import { type AwsJsonOperation, awsJsonHandler } from '../http/aws-json.js';
 import { AwsServiceError } from '../http/errors.js';
+import type { RoleRegistry } from '../iam/roles.js';
 import type { Caller, EmulatedService, FunctionRuntime } from '../types.js';
 import type { EventPublisher, ExecutionStarter } from './events/types.js';
 import { allStates, type TaskResource, taskResource } from './states/definition.js';
@@ -16,15 +17,18 @@ import {
 import type { HistoryEvent } from './states/history.js';
 import { StateMachine } from './states/interpreter.js';
 import { PAYLOAD_QUOTA_BYTES } from './states/payload-quota.js';
+import { redriveEligibility } from './states/redrive.js';
 
 export type { ExecutionRecord, ExecutionStatus } from './states/execution.js';
 export type { HistoryEvent } from './states/history.js';
+export { type RedriveStatus, redriveEligibility } from './states/redrive.js';
 
 /**
  * The emulated Step Functions (awsJson 1.0, X-Amz-Target AWSStepFunctions.*) running the state
  * machines of the deployed stacks with aws-local-stepfunctions: StartExecution (Standard semantics,
  * idempotent on name + input while running), DescribeExecution, ListExecutions, GetExecutionHistory
- * (the events Step Functions writes), StopExecution, DescribeStateMachine, ListStateMachines.
+ * (the events Step Functions writes), StopExecution, RedriveExecution (states/redrive.ts),
+ * DescribeStateMachine, ListStateMachines.
  */
 
 export interface StatesServiceOptions {
@@ -36,6 +40,13 @@ export interface StatesServiceOptions {
   timeScale?: number;
   now?: () => Date;
   random?: () => number;
+  /**
+   * Open (RUNNING) executions allowed per account and Region, beyond which StartExecution and
+   * RedriveExecution answer ExecutionLimitExceeded. Default 1,000,000, the Standard quota.
+   */
+  maxOpenExecutions?: number;
+  /** The roles of the deployed templates: a state machine's role may do only what it allows. */
+  roles?: RoleRegistry;
 }
 
 export interface StatesService extends EmulatedService, ExecutionStarter {
@@ -46,8 +57,8 @@ export interface StatesService extends EmulatedService, ExecutionStarter {
   /** An execution by ARN. */
   execution(executionArn: string): ExecutionRecord | undefined;
   /** Executions, newest first. */
-  executions(filter?: { stateMachineArn?: string; status?: ExecutionStatus }): ExecutionRecord[];
-  /** Resolves when the execution has ended. */
+  executions(filter?: ExecutionFilter): ExecutionRecord[];
+  /** Resolves when the execution's latest run (its start or its last redrive) has ended. */
   waitForExecution(executionArn: string): Promise<ExecutionRecord>;
   /** Resolves when no execution is running (including ones started meanwhile). */
   idle(): Promise<void>;
@@ -64,11 +75,19 @@ const EXECUTION_ARN =
 /** Step Functions' name rule: no whitespace, brackets, wildcards, special or control characters. */
 const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]|\p{Cc}/u;
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+/** ListExecutions' statusFilter enum; PENDING_REDRIVE is for a Map Run's child executions only. */
+const STATUS_FILTERS = [...STATUSES, 'PENDING_REDRIVE'];
+const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'];
+/** Step Functions' quota of open Standard executions per account and Region. */
+const DEFAULT_MAX_OPEN_EXECUTIONS = 1_000_000;
+/** RedriveExecution's clientToken: 1 to 64 printable characters without spaces. */
+const CLIENT_TOKEN = /^[!-~]{1,64}$/;
 
 /**
- * Interpreters by definition text. Building one validates the definition with asl-validator, which
- * is slow (docs/benchmarks.md, section 5); a StateMachine keeps no state between runs, so one is
- * shared.
+ * Interpreters by definition text; a StateMachine keeps no state between runs, so one is shared. The
+ * definition is not validated again here: `serverless package` validated it (scripts/
+ * serverless-validate-asl.cjs) before the stack could deploy it, and asl-validator is slow
+ * (docs/benchmarks.md, section 5).
  */
 const interpreters = new Map<string, StateMachine>();
 
@@ -77,6 +96,9 @@ function interpreterFor(machine: DeployedStateMachine): StateMachine {
   if (interpreter === undefined) {
     interpreter = new StateMachine(
       machine.definition as unknown as ConstructorParameters<typeof StateMachine>[0],
+      {
+        validationOptions: { noValidate: true },
+      },
     );
     interpreters.set(machine.definitionString, interpreter);
   }
@@ -123,6 +145,7 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     timeScale: options.timeScale ?? 1,
     now,
     random: options.random ?? Math.random,
+    ...(options.roles ? { roles: options.roles } : {}),
   };
   const machines = new Map<string, PreparedMachine>();
   const runs = new Map<string, ExecutionRun>();
@@ -148,6 +171,29 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
       );
     }
     return prepared;
+  };
+
+  const maxOpenExecutions = options.maxOpenExecutions ?? DEFAULT_MAX_OPEN_EXECUTIONS;
+  /** ExecutionLimitExceeded when the account's Region already has its quota of open executions. */
+  const checkOpenExecutions = (prepared: PreparedMachine) => {
+    let open = 0;
+    for (const run of runs.values()) {
+      const owner = machines.get(run.record.stateMachineArn);
+      if (
+        run.record.status === 'RUNNING' &&
+        owner?.accountId === prepared.accountId &&
+        owner.region === prepared.region
+      ) {
+        open++;
+      }
+    }
+    if (open >= maxOpenExecutions) {
+      throw new AwsServiceError(
+        400,
+        'ExecutionLimitExceeded',
+        `The maximum number of running executions has been reached (${maxOpenExecutions} in this account and Region). Running executions must end or be stopped before a new execution can be started.`,
+      );
+    }
   };
 
   const runFor = (executionArn: unknown, caller: Caller): ExecutionRun => {
@@ -206,6 +252,7 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
       }
       throw new AwsServiceError(400, 'ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
+    checkOpenExecutions(prepared);
     const run = new ExecutionRun(
       prepared,
       { executionArn, name, input, startedBy: caller.principalArn },
@@ -215,15 +262,48 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     return { executionArn, startDate: run.record.startDate.getTime() / 1000 };
   };
 
-  const listExecutions = (filter: { stateMachineArn?: string; status?: ExecutionStatus } = {}) =>
+  const listExecutions = (filter: ExecutionFilter = {}) =>
     [...runs.values()]
       .map((run) => run.record)
       .filter(
         (record) =>
           (filter.stateMachineArn === undefined || record.stateMachineArn === filter.stateMachineArn) &&
-          (filter.status === undefined || record.status === filter.status),
+          (filter.status === undefined || record.status === filter.status) &&
+          (filter.redriven === undefined || record.redriveCount > 0 === filter.redriven),
       )
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+
+  const redriveExecution = async (
+    caller: Caller,
+    executionArn: unknown,
+    clientToken: unknown,
+  ): Promise<{ redriveDate: number }> => {
+    if (clientToken !== undefined && (typeof clientToken !== 'string' || !CLIENT_TOKEN.test(clientToken))) {
+      throw new AwsServiceError(
+        400,
+        'ValidationException',
+        `1 validation error detected: Value '${String(clientToken)}' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+ and have length between 1 and 64`,
+      );
+    }
+    const run = runFor(executionArn, caller);
+    // Stopped a moment ago: let the interpreter wind down so its last events precede ExecutionRedriven.
+    if (run.record.status !== 'RUNNING' && !run.ended) await run.done;
+    const replayed = run.redrivenWith(clientToken as string | undefined, now());
+    if (replayed !== undefined) return { redriveDate: seconds(replayed) };
+    const eligibility = redriveEligibility(run.record, now());
+    if (eligibility.redriveStatus !== 'REDRIVABLE') {
+      throw new AwsServiceError(
+        400,
+        'ExecutionNotRedrivable',
+        eligibility.redriveStatusReason ?? 'Execution cannot be redriven',
+      );
+    }
+    const prepared = machines.get(run.record.stateMachineArn) as PreparedMachine;
+    checkOpenExecutions(prepared);
+    const { refusal } = run.redrivePoint();
+    if (refusal !== undefined) throw new AwsServiceError(400, 'ValidationException', refusal);
+    return { redriveDate: seconds(run.redrive(clientToken as string | undefined)) };
+  };
 
   const operations: Record<string, AwsJsonOperation> = {
     StartExecution: async (request, body) => {
@@ -237,7 +317,10 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
       );
       return result;
     },
-    DescribeExecution: (request, body) => describeExecution(runFor(body.executionArn, request.caller).record),
+    DescribeExecution: (request, body) =>
+      describeExecution(runFor(body.executionArn, request.caller).record, now()),
+    RedriveExecution: (request, body) =>
+      redriveExecution(request.caller, body.executionArn, body.clientToken),
     StopExecution: (request, body) => {
       const run = runFor(body.executionArn, request.caller);
       const stopDate = run.stop(optional(body.error), optional(body.cause));
@@ -246,18 +329,26 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     ListExecutions: (request, body) => {
       const prepared = machineFor(body.stateMachineArn, request.caller);
       const status = body.statusFilter;
-      if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) {
+      const redrive = body.redriveFilter;
+      checkEnum('statusFilter', status, STATUS_FILTERS);
+      checkEnum('redriveFilter', redrive, REDRIVE_FILTERS);
+      if (status === 'PENDING_REDRIVE') {
         throw new AwsServiceError(
           400,
           'ValidationException',
-          `1 validation error detected: Value '${String(status)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+          'The statusFilter PENDING_REDRIVE is only valid with a mapRunArn, not a stateMachineArn.',
         );
       }
       const all = listExecutions({
         stateMachineArn: prepared.machine.arn,
         ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
+        ...(redrive !== undefined ? { redriven: redrive === 'REDRIVEN' } : {}),
       });
-      const page = paginate(all, body, `${prepared.machine.arn}|${String(status ?? '')}`);
+      const page = paginate(
+        all,
+        body,
+        `${prepared.machine.arn}|${String(status ?? '')}|${String(redrive ?? '')}`,
+      );
       return { executions: page.items.map(listItem), ...page.next };
     },
     GetExecutionHistory: (request, body) => {
@@ -326,6 +417,23 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
   };
 }
 
+/** Which executions ListExecutions (and the stack's own callers) want. */
+export interface ExecutionFilter {
+  stateMachineArn?: string;
+  status?: ExecutionStatus;
+  /** true: redriven at least once; false: never redriven. */
+  redriven?: boolean;
+}
+
+function checkEnum(member: string, value: unknown, allowed: readonly string[]): void {
+  if (value === undefined || allowed.includes(value as string)) return;
+  throw new AwsServiceError(
+    400,
+    'ValidationException',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+  );
+}
+
 function optional(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -334,9 +442,10 @@ function seconds(date: Date): number {
   return date.getTime() / 1000;
 }
 
-function describeExecution(record: ExecutionRecord): Record<string, unknown> {
+function describeExecution(record: ExecutionRecord, now: Date): Record<string, unknown> {
   return {
     ...listItem(record),
+    ...redriveEligibility(record, now),
     input: record.input,
     inputDetails: { included: true },
     ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
@@ -353,6 +462,8 @@ function listItem(record: ExecutionRecord): Record<string, unknown> {
     status: record.status,
     startDate: seconds(record.startDate),
     ...(record.stopDate !== undefined ? { stopDate: seconds(record.stopDate) } : {}),
+    redriveCount: record.redriveCount,
+    ...(record.redriveDate !== undefined ? { redriveDate: seconds(record.redriveDate) } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 import { AwsServiceError } from '../http/errors.js';
 import { escapeXml, queryResponse } from '../http/protocols.js';
+import { queryAction } from '../http/query.js';
 import { ConstraintCheck } from '../http/validation.js';
+import { type PolicyStatement, statementsOf } from '../iam/policy.js';
 import { principalOf, type RoleRegistry, roleIdOf } from '../iam/roles.js';
 import type { AwsRequest, Caller, EmulatedService, IdentityRegistry } from '../types.js';
 
@@ -51,21 +53,7 @@ export function createStsService(options: StsServiceOptions): StsService {
   const now = options.now ?? Date.now;
 
   const handle = async (request: AwsRequest) => {
-    const params = new URLSearchParams(request.body);
-    for (const [name, value] of request.query) if (!params.has(name)) params.set(name, value);
-    const action = params.get('Action');
-    if (!action) throw new AwsServiceError(400, 'MissingAction', 'Missing Action');
-    const version = params.get('Version');
-    if (
-      (version !== null && version !== VERSION) ||
-      (action !== 'GetCallerIdentity' && action !== 'AssumeRole')
-    ) {
-      throw new AwsServiceError(
-        400,
-        'InvalidAction',
-        `Could not find operation ${action} for version ${version ?? VERSION}`,
-      );
-    }
+    const { action, params } = queryAction(request, VERSION, ['GetCallerIdentity', 'AssumeRole']);
     if (action === 'GetCallerIdentity') return getCallerIdentity(request.caller);
     return assumeRole(request.caller, params, { ...options, now, log: assumeRoleLog });
   };
@@ -90,6 +78,7 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
   const roleArn = params.get('RoleArn');
   const sessionName = params.get('RoleSessionName');
   const externalId = params.get('ExternalId');
+  const policyText = params.get('Policy');
   const durationText = params.get('DurationSeconds');
   const duration = durationText === null ? undefined : Number(durationText);
 
@@ -107,7 +96,9 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
   } else {
     check.range('durationSeconds', duration, 900, 43200);
   }
+  check.string('policy', policyText ?? undefined, { min: 1, max: 2048 });
   check.throwIfAny('ValidationError');
+  const sessionPolicy = policyText === null ? undefined : readSessionPolicy(policyText);
   const role = parseRoleArn(roleArn as string);
   if (!role) throw new AwsServiceError(400, 'ValidationError', `${roleArn} is invalid`);
 
@@ -153,6 +144,7 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
       principalArn: assumedArn,
       roleArn: `arn:aws:iam::${role.accountId}:role/${role.name}`,
       ...(caller.environmentId !== undefined ? { environmentId: caller.environmentId } : {}),
+      ...(sessionPolicy !== undefined ? { sessionPolicy } : {}),
     },
     duration ?? 3600,
   );
@@ -164,6 +156,21 @@ function assumeRole(caller: Caller, params: URLSearchParams, context: AssumeCont
       `<SessionToken>${escapeXml(credentials.sessionToken)}</SessionToken><Expiration>${credentials.expiration.replace(/\.\d{3}Z$/, 'Z')}</Expiration></Credentials>`,
     STS_NAMESPACE,
   );
+}
+
+/** AssumeRole's Policy parameter: a policy document, its statements limiting the session. */
+function readSessionPolicy(text: string): PolicyStatement[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new AwsServiceError(400, 'MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
+  }
+  const statements = statementsOf(document);
+  if (statements.length === 0) {
+    throw new AwsServiceError(400, 'MalformedPolicyDocument', 'Syntax errors in policy.');
+  }
+  return statements;
 }
 
 function parseRoleArn(arn: string): { accountId: string; name: string } | undefined {

@@ -222,6 +222,13 @@ class MapFunctionRegistry implements FunctionRegistry {
   add(fn: DeployedFunction): void {
     this.functions.set(key(fn.accountId, fn.region, fn.name), fn);
   }
+
+  delete(fn: DeployedFunction): boolean {
+    const id = key(fn.accountId, fn.region, fn.name);
+    // Only this very function: one created again under the same name is another.
+    if (this.functions.get(id) !== fn) return false;
+    return this.functions.delete(id);
+  }
 }
 
 function key(accountId: string, region: string, name: string): string {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type {
   AccountSpec,
+  ConnectorProfileSpec,
+  FlowSpec,
   FunctionSpec,
   PolicyStatement,
   PreRegisteredConnector,
@@ -29,6 +31,8 @@ export interface LoadedAccount extends AccountSpec {
   spoke: false | { parameters: Record<string, string> };
   functions: LoadedFunction[];
   connectors: LoadedConnector[];
+  connectorProfiles: LoadedConnectorProfile[];
+  flows: LoadedFlow[];
 }
 
 export interface LoadedFunction extends FunctionSpec {
@@ -51,6 +55,18 @@ export interface LoadedFunction extends FunctionSpec {
 export interface LoadedConnector extends PreRegisteredConnector {
   /** The ARN of the function the registration points at. */
   lambdaArn: string;
+}
+
+export interface LoadedConnectorProfile extends ConnectorProfileSpec {
+  connectorType: string;
+  connectionMode: 'Public' | 'Private';
+}
+
+export interface LoadedFlow extends FlowSpec {
+  sourceConnectorType: string;
+  destinationConnectorType: string;
+  status: NonNullable<FlowSpec['status']>;
+  triggerType: NonNullable<FlowSpec['triggerType']>;
 }
 
 /** A world file that cannot be used; `problems` lists every reason, each naming its JSON path. */

@@ -32,6 +32,10 @@ export interface AccountSpec {
   functions: FunctionSpec[];
   /** Connectors already registered with AppFlow before the stack starts (for conflict scenarios). */
   connectors?: PreRegisteredConnector[];
+  /** AppFlow connector profiles of this account (DescribeConnectorProfiles answers them). */
+  connectorProfiles?: ConnectorProfileSpec[];
+  /** AppFlow flows of this account (ListFlows answers them). */
+  flows?: FlowSpec[];
 }
 
 export interface PreRegisteredConnector {
@@ -42,6 +46,54 @@ export interface PreRegisteredConnector {
   description?: string;
   /** ISO 8601; default: the stack's start time minus one day. */
   registeredAt?: string;
+  /**
+   * Who registered it, as AppFlow reports it in registeredBy: the caller's ARN. Default the account's
+   * root (arn:aws:iam::<account>:root), a registration made by hand.
+   */
+  registeredBy?: string;
+}
+
+/** A connector profile, with what DescribeConnectorProfiles answers of it. */
+export interface ConnectorProfileSpec {
+  /** Unique per account and Region. */
+  name: string;
+  region: string;
+  /** Default CustomConnector. */
+  connectorType?: string;
+  /** The custom connector's label; required for CustomConnector, refused for other types. */
+  connectorLabel?: string;
+  /** Default Public. */
+  connectionMode?: 'Public' | 'Private';
+  credentialsArn?: string;
+  /** CustomConnector profileProperties. */
+  profileProperties?: Record<string, string>;
+  /** ISO 8601; default: the stack's start time minus one day. */
+  createdAt?: string;
+  /** ISO 8601; default createdAt. */
+  lastUpdatedAt?: string;
+}
+
+/** A flow, with what ListFlows answers of it. Each side is a custom connector's label or another type. */
+export interface FlowSpec {
+  /** Unique per account and Region. */
+  name: string;
+  region: string;
+  /** A custom connector's label (its type is then CustomConnector). */
+  sourceConnectorLabel?: string;
+  /** Required without sourceConnectorLabel, e.g. S3 or Salesforce. */
+  sourceConnectorType?: string;
+  destinationConnectorLabel?: string;
+  destinationConnectorType?: string;
+  /** Default Active. */
+  status?: 'Active' | 'Deprecated' | 'Deleted' | 'Draft' | 'Errored' | 'Suspended';
+  /** Default OnDemand. */
+  triggerType?: 'Scheduled' | 'Event' | 'OnDemand';
+  description?: string;
+  /** ARN of who created it; default the account's root. */
+  createdBy?: string;
+  /** ISO 8601; default: the stack's start time minus one day. */
+  createdAt?: string;
+  tags?: Record<string, string>;
 }
 
 export interface FunctionSpec {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isPlainObject } from '../json.js';
+import { connectorProfilesOf, flowsOf } from './appflow-resources.js';
 import { ModuleCode } from './code.js';
 import type { LoadedAccount, LoadedConnector, LoadedFunction, LoadedWorld } from './load.js';
 import { appFlowPolicyStatement } from './policy.js';
@@ -21,6 +22,8 @@ const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const CONNECTOR_LABEL = /^[a-zA-Z0-9][\w!@#.-]+$/;
 const CONNECTOR_DESCRIPTION = /^[\s\w/!@#+=.-]*$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+/** AppFlow's RegisteredBy (\S+, at most 512), as an IAM or STS principal ARN. */
+const CALLER_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:\S{1,450}$/;
 const STATES = ['Pending', 'Active', 'Inactive', 'Failed'] as const;
 const UPDATE_STATUSES = ['Successful', 'InProgress', 'Failed'] as const;
 
@@ -103,6 +106,8 @@ export class Checker {
       'spoke',
       'functions',
       'connectors',
+      'connectorProfiles',
+      'flows',
     ]);
     if (!spec) return undefined;
     const accountId = this.matching(spec.accountId, `${path}.accountId`, ACCOUNT_ID, 'a 12-digit account id');
@@ -151,6 +156,8 @@ export class Checker {
         labels.set(key, i);
       }
     });
+    const connectorProfiles = connectorProfilesOf(this, spec.connectorProfiles, `${path}.connectorProfiles`);
+    const flows = flowsOf(this, spec.flows, `${path}.flows`);
     if (!accountId) return undefined;
     return {
       accountId,
@@ -159,6 +166,8 @@ export class Checker {
       spoke,
       functions: valid,
       connectors: connectors.filter((connector): connector is LoadedConnector => connector !== undefined),
+      connectorProfiles,
+      flows,
     };
   }
 
@@ -409,7 +418,14 @@ export class Checker {
     functions: LoadedFunction[],
     specs: unknown[],
   ): LoadedConnector | undefined {
-    const spec = this.object(value, path, ['label', 'region', 'functionName', 'description', 'registeredAt']);
+    const spec = this.object(value, path, [
+      'label',
+      'region',
+      'functionName',
+      'description',
+      'registeredAt',
+      'registeredBy',
+    ]);
     if (!spec) return undefined;
     const label = this.matching(
       spec.label,
@@ -432,19 +448,17 @@ export class Checker {
       if (description && description.length > 1024)
         this.problem(`${path}.description`, 'AppFlow allows at most 1024 characters');
     }
-    let registeredAt: string | undefined;
-    if (spec.registeredAt !== undefined) {
-      registeredAt = this.matching(
-        spec.registeredAt,
-        `${path}.registeredAt`,
-        ISO_8601,
-        'an ISO 8601 time with a zone, e.g. 2026-11-26T08:00:00Z',
-      );
-      if (registeredAt && Number.isNaN(Date.parse(registeredAt))) {
-        this.problem(`${path}.registeredAt`, `"${registeredAt}" is not a real date`);
-        registeredAt = undefined;
-      }
-    }
+    const registeredAt =
+      spec.registeredAt === undefined ? undefined : this.time(spec.registeredAt, `${path}.registeredAt`);
+    const registeredBy =
+      spec.registeredBy === undefined
+        ? undefined
+        : this.matching(
+            spec.registeredBy,
+            `${path}.registeredBy`,
+            CALLER_ARN,
+            'the ARN of who registered it, e.g. arn:aws:iam::111111111111:root or arn:aws:sts::111111111111:assumed-role/<role>/<session> (at most 512 characters)',
+          );
     const target = functions.find((fn) => fn.name === functionName && fn.region === region);
     const declared = specs.some(
       (fn) => isPlainObject(fn) && fn.name === functionName && fn.region === region,
@@ -459,6 +473,7 @@ export class Checker {
     if (spec.description !== undefined && (description === undefined || description.length > 1024))
       return undefined;
     if (spec.registeredAt !== undefined && registeredAt === undefined) return undefined;
+    if (spec.registeredBy !== undefined && registeredBy === undefined) return undefined;
     return {
       label,
       region,
@@ -466,10 +481,26 @@ export class Checker {
       lambdaArn: target.arn,
       ...(description !== undefined ? { description } : {}),
       ...(registeredAt !== undefined ? { registeredAt } : {}),
+      ...(registeredBy !== undefined ? { registeredBy } : {}),
     };
   }
 
-  private region(value: unknown, path: string): string | undefined {
+  /** An ISO 8601 time with a zone that is a real date. */
+  time(value: unknown, path: string): string | undefined {
+    const text = this.matching(
+      value,
+      path,
+      ISO_8601,
+      'an ISO 8601 time with a zone, e.g. 2026-11-26T08:00:00Z',
+    );
+    if (text && Number.isNaN(Date.parse(text))) {
+      this.problem(path, `"${text}" is not a real date`);
+      return undefined;
+    }
+    return text;
+  }
+
+  region(value: unknown, path: string): string | undefined {
     const region = this.text(value, path);
     if (region === undefined) return undefined;
     if (!AWS_REGIONS.includes(region)) {
@@ -483,7 +514,7 @@ export class Checker {
   }
 
   /** An object; `fields` lists the keys it may have (undefined: any key). */
-  private object(value: unknown, path: string, fields: string[] | undefined): Json | undefined {
+  object(value: unknown, path: string, fields: string[] | undefined): Json | undefined {
     if (!isPlainObject(value)) {
       this.problem(path, `expected an object; got ${describe(value)}`);
       return undefined;
@@ -500,7 +531,7 @@ export class Checker {
     return value;
   }
 
-  private array(value: unknown, path: string): unknown[] | undefined {
+  array(value: unknown, path: string): unknown[] | undefined {
     if (!Array.isArray(value)) {
       this.problem(path, `expected a list; got ${describe(value)}`);
       return undefined;
@@ -508,7 +539,7 @@ export class Checker {
     return value;
   }
 
-  private text(value: unknown, path: string): string | undefined {
+  text(value: unknown, path: string): string | undefined {
     if (typeof value !== 'string' || value === '') {
       this.problem(path, `expected a non-empty string; got ${describe(value)}`);
       return undefined;
@@ -516,7 +547,7 @@ export class Checker {
     return value;
   }
 
-  private matching(value: unknown, path: string, pattern: RegExp, expected: string): string | undefined {
+  matching(value: unknown, path: string, pattern: RegExp, expected: string): string | undefined {
     const text = this.text(value, path);
     if (text === undefined) return undefined;
     if (!pattern.test(text)) {
@@ -526,7 +557,7 @@ export class Checker {
     return text;
   }
 
-  private oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T | undefined {
+  oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T | undefined {
     if (typeof value !== 'string' || !allowed.includes(value as T)) {
       this.problem(path, `expected one of ${allowed.join(', ')}; got ${describe(value)}`);
       return undefined;
@@ -534,12 +565,13 @@ export class Checker {
     return value as T;
   }
 
-  private problem(path: string, message: string): void {
+  problem(path: string, message: string): void {
     this.problems.push(`${path}: ${message}`);
   }
 }
 
-function describe(value: unknown): string {
+/** A value as a problem message shows it. */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';

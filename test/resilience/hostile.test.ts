@@ -139,9 +139,13 @@ describe('the registrar under hostile input', () => {
       expect(untyped).toEqual([]);
     });
 
-    it('each publish ConnectorRegistrationFailed and reach the alert topic', () => {
+    it('each publish their workflow’s failure event and reach the alert topic', () => {
+      // A refused TagResource signal fails both workflows it starts: each alerts for itself.
       const published = new Set(
-        registrarEvents(stack, 'ConnectorRegistrationFailed').map(({ detail }) => detail.executionArn),
+        [
+          ...registrarEvents(stack, 'ConnectorRegistrationFailed'),
+          ...registrarEvents(stack, 'ConnectorUnregistrationFailed'),
+        ].map(({ detail }) => detail.executionArn),
       );
       const alerted = new Set(alertMessages(stack).map((alert) => alert.executionArn));
       const failed = [...outcomes.values()]

@@ -6,6 +6,11 @@ export const ASL_PATH = fileURLToPath(
   new URL('../../statemachine/register-connector.asl.json', import.meta.url),
 );
 
+/** The unregistration workflow's ASL file, deployed by serverless.yml as the second state machine. */
+export const UNREGISTER_ASL_PATH = fileURLToPath(
+  new URL('../../statemachine/unregister-connector.asl.json', import.meta.url),
+);
+
 /** Stand-ins for the definitionSubstitutions serverless.yml fills in on deploy. */
 export const FAKE_SUBSTITUTIONS = {
   VerifyFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-verify-function',
@@ -14,6 +19,14 @@ export const FAKE_SUBSTITUTIONS = {
 } as const;
 
 export type Substitutions = Record<keyof typeof FAKE_SUBSTITUTIONS, string>;
+
+/** Stand-ins for the unregistration workflow's definitionSubstitutions. */
+export const UNREGISTER_SUBSTITUTIONS = {
+  VerifyRemovalFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-verify-removal',
+  UnregisterConnectorFunctionArn:
+    'arn:aws:lambda:eu-west-1:111122223333:function:registrar-unregister-connector',
+  EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
+} as const;
 
 export interface Retrier {
   ErrorEquals: string[];
@@ -33,6 +46,12 @@ export interface Catcher {
 /** The fields of a state the tests read; the interpreter and asl-validator check the rest. */
 export interface AslState {
   Type: 'Task' | 'Choice' | 'Pass' | 'Succeed' | 'Fail' | 'Wait' | 'Parallel' | 'Map';
+  /** A Map state's iteration: its own StartAt and States. */
+  ItemProcessor?: { StartAt: string; States: Record<string, AslState> };
+  ItemsPath?: string;
+  ItemSelector?: Record<string, unknown>;
+  MaxConcurrency?: number;
+  End?: boolean;
   Resource?: string;
   Parameters?: Record<string, unknown>;
   ResultPath?: string | null;
@@ -75,27 +94,41 @@ export const REGISTERED_PATH = [
  * new substitution cannot slip through untested.
  */
 export function loadAsl(substitutions: Substitutions = FAKE_SUBSTITUTIONS): AslDefinition {
-  let text = readFileSync(ASL_PATH, 'utf8');
+  return loadAslFile(ASL_PATH, substitutions);
+}
+
+/** The unregistration workflow's ASL, its placeholders filled the same way. */
+export function loadUnregisterAsl(): AslDefinition {
+  return loadAslFile(UNREGISTER_ASL_PATH, UNREGISTER_SUBSTITUTIONS);
+}
+
+/** An ASL file with its `${Name}` placeholders filled; a placeholder left over is an error. */
+export function loadAslFile(path: string, substitutions: Record<string, string>): AslDefinition {
+  let text = readFileSync(path, 'utf8');
   for (const [name, value] of Object.entries(substitutions)) {
     // JSON-escape the value, minus the quotes, so any string lands intact inside the JSON text.
     text = text.replaceAll(`\${${name}}`, JSON.stringify(value).slice(1, -1));
   }
   const leftOver = text.match(/\$\{[^}]*\}/g);
-  if (leftOver)
-    throw new Error(`${ASL_PATH} has substitutions the tests do not fill: ${leftOver.join(', ')}`);
+  if (leftOver) throw new Error(`${path} has substitutions the tests do not fill: ${leftOver.join(', ')}`);
   return JSON.parse(text) as AslDefinition;
 }
 
 /** The placeholder names (`${Name}`) the raw ASL uses. */
-export function placeholdersInAsl(): string[] {
-  const text = readFileSync(ASL_PATH, 'utf8');
+export function placeholdersInAsl(path = ASL_PATH): string[] {
+  const text = readFileSync(path, 'utf8');
   return [...new Set([...text.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1] ?? ''))].sort();
 }
 
-/** One state by name, failing with the names that do exist when it is missing. */
+/** One state by name, nested ones included, failing with the names that do exist when it is missing. */
 export function stateOf(definition: AslDefinition, name: string): AslState {
-  const state = definition.States[name];
-  if (!state) throw new Error(`No state ${name}; the ASL has ${Object.keys(definition.States).join(', ')}`);
+  const state = Object.fromEntries(statesOf(definition))[name];
+  if (!state)
+    throw new Error(
+      `No state ${name}; the ASL has ${statesOf(definition)
+        .map(([n]) => n)
+        .join(', ')}`,
+    );
   return state;
 }
 
@@ -123,7 +156,13 @@ export function retrierFor(definition: AslDefinition, stateName: string, errorNa
   return retrier;
 }
 
-/** Every state, by name. */
-export function statesOf(definition: AslDefinition): [string, AslState][] {
-  return Object.entries(definition.States);
+/**
+ * Every state by name, the states of Map iterations included (state names are unique across a
+ * definition, and the interpreter keys its task overrides by them).
+ */
+export function statesOf(definition: Pick<AslDefinition, 'States'>): [string, AslState][] {
+  return Object.entries(definition.States).flatMap(([name, state]): [string, AslState][] => [
+    [name, state],
+    ...(state.ItemProcessor ? statesOf(state.ItemProcessor) : []),
+  ]);
 }

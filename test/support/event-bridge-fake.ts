@@ -1,4 +1,3 @@
-import type { PublishState } from './asl.js';
 import type { TaskFake } from './task-fakes.js';
 
 /** One PutEvents entry as the optimized integration sends it (Detail still an object). */
@@ -11,8 +10,9 @@ export interface PublishedEntry {
 
 /** What the fake bus saw: entries it accepted and PutEvents calls it answered with a failed entry. */
 export interface EventBridgeRecord {
-  published: (PublishedEntry & { state: PublishState })[];
-  rejected: (PublishedEntry & { state: PublishState })[];
+  /** Each entry with the putEvents state that sent it. */
+  published: (PublishedEntry & { state: string })[];
+  rejected: (PublishedEntry & { state: string })[];
 }
 
 /** The error Step Functions raises when PutEvents answers FailedEntryCount > 0. */
@@ -24,7 +24,7 @@ export const FAILED_ENTRY_ERROR = 'EventBridge.FailedEntry';
  * which the optimized integration turns into the error EventBridge.FailedEntry (Cause: the
  * response). `Infinity` fails every call.
  */
-export function putEventsFake(state: PublishState, record: EventBridgeRecord, failedEntries = 0): TaskFake {
+export function putEventsFake(state: string, record: EventBridgeRecord, failedEntries = 0): TaskFake {
   let call = 0;
   return async (input) => {
     const entries = entriesOf(input).map((entry) => ({ ...entry, state }));

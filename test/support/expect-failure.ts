@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { DetailType, REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import type { WorkflowInput } from '../../functions/shared/types.js';
-import { FAKE_SUBSTITUTIONS, type PublishState } from './asl.js';
+import { FAKE_SUBSTITUTIONS } from './asl.js';
 import { fixtures } from './fixtures.js';
 import { EXECUTION_ARN, type WorkflowRun } from './run-workflow.js';
 
@@ -52,7 +52,7 @@ export function expectRegistrationFailed(run: WorkflowRun, expected: ExpectedFai
  */
 export function expectOnlyPublished(
   run: WorkflowRun,
-  state: PublishState,
+  state: string,
   detailType: string,
 ): WorkflowRun['published'][number] | undefined {
   expect(run.published).toHaveLength(1);

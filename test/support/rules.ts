@@ -8,6 +8,8 @@ export interface RuleFile {
   file: string;
   name: string;
   description?: string;
+  /** The state machines the signal starts (statemachine/<name>.asl.json); signals only. */
+  workflows?: string[];
   eventPattern: Record<string, unknown> & {
     source?: unknown[];
     'detail-type'?: unknown[];
@@ -27,12 +29,17 @@ export function loadRules(): RuleFile[] {
     }));
 }
 
-/** The rules that start the workflow: those with an input transformer. */
-export function deploySignalRules(): (RuleFile & {
-  inputTransformer: NonNullable<RuleFile['inputTransformer']>;
-})[] {
+type SignalRule = RuleFile & { inputTransformer: NonNullable<RuleFile['inputTransformer']> };
+
+/** The rules that start the registration workflow. */
+export function deploySignalRules(): SignalRule[] {
+  return signalRulesStarting('register-connector');
+}
+
+/** The rules that start a workflow (statemachine/<workflow>.asl.json): those naming it, with an input transformer. */
+export function signalRulesStarting(workflow: 'register-connector' | 'unregister-connector'): SignalRule[] {
   return loadRules().filter(
-    (rule): rule is RuleFile & { inputTransformer: NonNullable<RuleFile['inputTransformer']> } =>
-      rule.inputTransformer !== undefined,
+    (rule): rule is SignalRule =>
+      rule.inputTransformer !== undefined && (rule.workflows ?? []).includes(workflow),
   );
 }

@@ -1,6 +1,6 @@
 import '../../local/index.js';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { type AslDefinition, loadAsl, PUBLISH_STATES, type PublishState } from './asl.js';
+import { type AslDefinition, loadAsl, PUBLISH_STATES, type PublishState, statesOf } from './asl.js';
 import { type EventBridgeRecord, putEventsFake } from './event-bridge-fake.js';
 import { fixtures } from './fixtures.js';
 import { answering, scripted, type TaskFake } from './task-fakes.js';
@@ -54,26 +54,49 @@ export interface WorkflowRun {
 }
 
 /**
- * Runs the state machine in aws-local-stepfunctions with local handlers for every Task state, no
- * pause between retries, and the Context Object of a real execution, then reports what happened.
- * Nothing reaches AWS: every Task state is overridden.
+ * Runs the registration state machine in aws-local-stepfunctions with local handlers for every
+ * Task state, no pause between retries, and the Context Object of a real execution, then reports
+ * what happened. Nothing reaches AWS: every Task state is overridden.
  *
  * @example
  * const run = await runWorkflow({ register: failingTimes(2, 'ThrottlingException', fixtures.registration()) });
  * expect(run.attempts.RegisterConnector).toBe(3);
  */
 export async function runWorkflow(options: WorkflowOptions = {}): Promise<WorkflowRun> {
-  const definition = options.definition ?? loadAsl();
-  const input = options.input ?? fixtures.workflowInput();
+  return runStateMachine({
+    definition: options.definition ?? loadAsl(),
+    input: options.input ?? fixtures.workflowInput(),
+    lambdaTasks: {
+      VerifyFunction: options.verify ?? scripted(answering(fixtures.verifiedConnector())),
+      RegisterConnector: options.register ?? scripted(answering(fixtures.registration())),
+    },
+    publishStates: PUBLISH_STATES,
+    ...(options.failedEntries ? { failedEntries: options.failedEntries } : {}),
+  });
+}
+
+/** What runStateMachine runs: a definition, its input, a fake per Lambda task and its putEvents states. */
+export interface StateMachineOptions {
+  definition: AslDefinition;
+  input: unknown;
+  lambdaTasks: Record<string, TaskFake>;
+  publishStates: readonly string[];
+  /** How many PutEvents calls of each publish state answer a failed entry first (Infinity: all). */
+  failedEntries?: Partial<Record<string, number>>;
+}
+
+/**
+ * Runs any of the project's state machines as runWorkflow does: a fake for every Lambda task, the
+ * putEvents fake for every publish state, no pause between retries (in Map iterations too).
+ */
+export async function runStateMachine(options: StateMachineOptions): Promise<WorkflowRun> {
+  const { definition, input } = options;
   const record: EventBridgeRecord = { published: [], rejected: [] };
   const attempts: Record<string, number> = {};
   const taskInputs: Record<string, unknown[]> = {};
 
-  const fakes: Record<string, TaskFake> = {
-    VerifyFunction: options.verify ?? scripted(answering(fixtures.verifiedConnector())),
-    RegisterConnector: options.register ?? scripted(answering(fixtures.registration())),
-  };
-  for (const state of PUBLISH_STATES) {
+  const fakes: Record<string, TaskFake> = { ...options.lambdaTasks };
+  for (const state of options.publishStates) {
     fakes[state] = putEventsFake(state, record, options.failedEntries?.[state] ?? 0);
   }
   const handlers = Object.fromEntries(
@@ -92,7 +115,7 @@ export async function runWorkflow(options: WorkflowOptions = {}): Promise<Workfl
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: handlers as never,
-      retryIntervalOverrides: Object.fromEntries(Object.keys(definition.States).map((state) => [state, 0])),
+      retryIntervalOverrides: Object.fromEntries(statesOf(definition).map(([state]) => [state, 0])),
     },
     context: { Execution: { Id: EXECUTION_ARN, Name: EXECUTION_ARN.split(':').pop() } },
   });
@@ -149,11 +172,11 @@ function machineFor(definition: AslDefinition): StateMachine {
 
 // A Task state without an override would call the real Lambda service: refuse to run instead.
 function assertEveryTaskOverridden(definition: AslDefinition, overridden: string[]): void {
-  const missing = Object.entries(definition.States)
+  const missing = statesOf(definition)
     .filter(([name, state]) => state.Type === 'Task' && !overridden.includes(name))
     .map(([name]) => name);
   if (missing.length > 0) {
-    throw new Error(`Task states without a local handler: ${missing.join(', ')}. Add a fake to runWorkflow.`);
+    throw new Error(`Task states without a local handler: ${missing.join(', ')}. Add a fake to the runner.`);
   }
 }
 

@@ -12,7 +12,7 @@ import {
 import { parseCfnYaml } from './cfn-yaml.js';
 import { dashboardBody, graphedMetrics, resolveSub, type Widget } from './dashboard.js';
 import { type PackagedHub, packageHub, ROOT } from './package-hub.js';
-import { sdkActionsUsed } from './sdk-actions.js';
+import { sdkActionsOfHandler, sdkActionsUsed } from './sdk-actions.js';
 import {
   actionsOf,
   deploySignalFiles,
@@ -27,7 +27,6 @@ import {
   wildcardGrants,
 } from './template.js';
 
-const ASL_TEXT = readFileSync(`${ROOT}statemachine/register-connector.asl.json`, 'utf8');
 const STAGE = 'dev';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string.
 const SPOKE_ROLES = 'arn:${AWS::Partition}:iam::*:role/AppFlowConnectorRegistrar';
@@ -36,7 +35,36 @@ const SERVICE = 'appflow-connector-registrar';
 let hub: PackagedHub;
 let template: Template;
 
-// Packaging bundles both functions with esbuild and runs osls: seconds to a minute on a busy machine.
+/** The hub's functions: logical ID prefix, serverless.yml key, handler directory. */
+const FUNCTIONS = [
+  { id: 'VerifyFunction', key: 'verifyFunction', dir: 'verify-function' },
+  { id: 'RegisterConnector', key: 'registerConnector', dir: 'register-connector' },
+  { id: 'VerifyRemoval', key: 'verifyRemoval', dir: 'verify-removal' },
+  { id: 'UnregisterConnector', key: 'unregisterConnector', dir: 'unregister-connector' },
+] as const;
+
+/** The two workflows: logical ID, ASL file, the tasks they invoke, the role rules start them with. */
+const MACHINES = [
+  {
+    id: 'RegisterConnectorStateMachine',
+    file: 'register-connector',
+    tasks: { VerifyFunctionArn: 'VerifyFunction', RegisterConnectorFunctionArn: 'RegisterConnector' },
+    ruleRole: 'DeploySignalRuleRole',
+    alarm: 'ExecutionsFailedAlarm',
+  },
+  {
+    id: 'UnregisterConnectorStateMachine',
+    file: 'unregister-connector',
+    tasks: {
+      VerifyRemovalFunctionArn: 'VerifyRemoval',
+      UnregisterConnectorFunctionArn: 'UnregisterConnector',
+    },
+    ruleRole: 'RemovalSignalRuleRole',
+    alarm: 'UnregistrationExecutionsFailedAlarm',
+  },
+] as const;
+
+// Packaging bundles the functions with esbuild and runs osls: seconds to a minute on a busy machine.
 beforeAll(async () => {
   hub = await packageHub();
   template = hub.template;
@@ -69,13 +97,12 @@ describe('hub template (serverless package)', () => {
       expect(config.stepFunctions.validate).toBe(false);
     });
 
-    it('runs both functions on nodejs22.x, arm64', () => {
+    it('runs every function on nodejs22.x, arm64', () => {
       const functions = resourcesOfType(template, 'AWS::Lambda::Function');
 
-      expect(functions.map(([id]) => id).sort()).toEqual([
-        'RegisterConnectorLambdaFunction',
-        'VerifyFunctionLambdaFunction',
-      ]);
+      expect(functions.map(([id]) => id).sort()).toEqual(
+        FUNCTIONS.map(({ id }) => `${id}LambdaFunction`).sort(),
+      );
       for (const [, fn] of functions) {
         expect(fn.Properties.Runtime).toBe('nodejs22.x');
         expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -83,21 +110,14 @@ describe('hub template (serverless package)', () => {
     });
 
     it('ships each handler as one ESM bundle the handler setting finds', () => {
-      const handlers = {
-        verifyFunction: resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function'),
-        registerConnector: resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function'),
-      };
-
-      for (const [key, fn] of Object.entries(handlers)) {
-        const handler: string = fn.Properties.Handler;
+      for (const { id, key, dir } of FUNCTIONS) {
+        const handler: string = resource(template, `${id}LambdaFunction`, 'AWS::Lambda::Function').Properties
+          .Handler;
         const bundle = `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`;
         const zip = readFileSync(`${hub.outputDir}${key}.zip`);
+        expect(handler).toBe(`functions/${dir}/handler.handler`);
         expect(zip.includes(Buffer.from(bundle)), `${key}.zip holds ${bundle}`).toBe(true);
       }
-      expect(handlers.verifyFunction.Properties.Handler).toBe('functions/verify-function/handler.handler');
-      expect(handlers.registerConnector.Properties.Handler).toBe(
-        'functions/register-connector/handler.handler',
-      );
     });
 
     it('gives each function the environment its handler reads', () => {
@@ -115,7 +135,14 @@ describe('hub template (serverless package)', () => {
       };
       const verify = resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function');
       const register = resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function');
+      const verifyRemoval = resource(template, 'VerifyRemovalLambdaFunction', 'AWS::Lambda::Function');
+      const unregister = resource(template, 'UnregisterConnectorLambdaFunction', 'AWS::Lambda::Function');
       const table = resource(template, 'IdempotencyTable', 'AWS::DynamoDB::Table');
+      const pacing = {
+        IDEMPOTENCY_TABLE_NAME: table.Properties.TableName,
+        APPFLOW_REQUESTS_PER_SECOND: '5',
+        APPFLOW_PACER_MAX_WAIT_MS: '20000',
+      };
 
       expect(verify.Properties.Environment.Variables).toEqual({
         ...common,
@@ -123,30 +150,32 @@ describe('hub template (serverless package)', () => {
         // Off unless the hub opts into the threat the README describes.
         ALLOW_UNTAGGED_PIPELINE_HINTS: 'false',
       });
-      expect(register.Properties.Environment.Variables).toEqual({
+      expect(register.Properties.Environment.Variables).toEqual({ ...common, ...pacing });
+      // Whose registrations of the hub account are the registrar's: RegisterConnector's role.
+      const registrar = { REGISTRAR_ROLE_NAME: { Ref: 'RegisterConnectorRole' } };
+      expect(verifyRemoval.Properties.Environment.Variables).toEqual({ ...common, ...pacing, ...registrar });
+      expect(unregister.Properties.Environment.Variables).toEqual({
         ...common,
-        IDEMPOTENCY_TABLE_NAME: table.Properties.TableName,
-        APPFLOW_REQUESTS_PER_SECOND: '5',
-        APPFLOW_PACER_MAX_WAIT_MS: '20000',
+        ...pacing,
+        ...registrar,
+        // Alert, never force, unless the hub says so.
+        UNREGISTER_IN_USE: 'alert',
       });
     });
   });
 
-  describe('state machine', () => {
-    it('is a Standard workflow named after the stage', () => {
-      const machine = resource(template, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine');
+  describe.each(MACHINES)('state machine $id', ({ id, file, tasks }) => {
+    const aslText = readFileSync(`${ROOT}statemachine/${file}.asl.json`, 'utf8');
+    const machine = () => resource(template, id, 'AWS::StepFunctions::StateMachine');
 
-      expect(machine.Properties.StateMachineType).toBe('STANDARD');
-      expect(machine.Properties.StateMachineName).toBe(`${SERVICE}-${STAGE}-register-connector`);
+    it('is a Standard workflow named after the stage', () => {
+      expect(machine().Properties.StateMachineType).toBe('STANDARD');
+      expect(machine().Properties.StateMachineName).toBe(`${SERVICE}-${STAGE}-${file}`);
     });
 
-    it('carries statemachine/register-connector.asl.json unchanged, with a substitution for each placeholder', () => {
-      const { DefinitionString, DefinitionSubstitutions } = resource(
-        template,
-        'RegisterConnectorStateMachine',
-        'AWS::StepFunctions::StateMachine',
-      ).Properties;
-      const placeholders = new Set([...ASL_TEXT.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
+    it(`carries statemachine/${file}.asl.json unchanged, with a substitution for each placeholder`, () => {
+      const { DefinitionString, DefinitionSubstitutions } = machine().Properties;
+      const placeholders = new Set([...aslText.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
       // What CloudFormation does with DefinitionSubstitutions, values rendered as readable tokens.
       const substitute = (text: string) =>
         text.replace(/\$\{(\w+)\}/g, (_, key: string) =>
@@ -155,57 +184,40 @@ describe('hub template (serverless package)', () => {
 
       expect(typeof DefinitionString).toBe('string');
       // Nothing added on the way (asl-validator would add QueryLanguage to every state).
-      expect(JSON.parse(DefinitionString)).toStrictEqual(JSON.parse(ASL_TEXT));
+      expect(JSON.parse(DefinitionString)).toStrictEqual(JSON.parse(aslText));
       expect(Object.keys(DefinitionSubstitutions).sort()).toEqual([...placeholders].sort());
       expect(substitute(DefinitionString)).not.toMatch(/\$\{/);
-      expect(JSON.parse(substitute(DefinitionString))).toStrictEqual(JSON.parse(substitute(ASL_TEXT)));
+      expect(JSON.parse(substitute(DefinitionString))).toStrictEqual(JSON.parse(substitute(aslText)));
     });
 
     it('points every substitution at a resource of this template', () => {
-      const substitutions = resource(
-        template,
-        'RegisterConnectorStateMachine',
-        'AWS::StepFunctions::StateMachine',
-      ).Properties.DefinitionSubstitutions;
+      const substitutions = machine().Properties.DefinitionSubstitutions;
       const bus = resource(template, 'HubEventBus', 'AWS::Events::EventBus');
 
-      expect(substitutions.VerifyFunctionArn).toEqual(getAtt('VerifyFunctionLambdaFunction'));
-      expect(substitutions.RegisterConnectorFunctionArn).toEqual(getAtt('RegisterConnectorLambdaFunction'));
-      expect(
-        resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function').Properties.Handler,
-      ).toBe('functions/verify-function/handler.handler');
-      expect(
-        resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function').Properties.Handler,
-      ).toBe('functions/register-connector/handler.handler');
+      for (const [placeholder, task] of Object.entries(tasks)) {
+        expect(substitutions[placeholder], placeholder).toEqual(getAtt(`${task}LambdaFunction`));
+      }
       expect(substitutions.EventBusName).toBe(bus.Properties.Name);
     });
 
     it('logs errors, without execution data, to its own log group', () => {
-      const { LoggingConfiguration } = resource(
-        template,
-        'RegisterConnectorStateMachine',
-        'AWS::StepFunctions::StateMachine',
-      ).Properties;
-      resource(template, 'RegisterConnectorStateMachineLogGroup', 'AWS::Logs::LogGroup');
+      const { LoggingConfiguration } = machine().Properties;
+      resource(template, `${id}LogGroup`, 'AWS::Logs::LogGroup');
 
       expect(LoggingConfiguration).toEqual({
         Level: 'ERROR',
         IncludeExecutionData: false,
-        Destinations: [
-          { CloudWatchLogsLogGroup: { LogGroupArn: getAtt('RegisterConnectorStateMachineLogGroup') } },
-        ],
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: getAtt(`${id}LogGroup`) } }],
       });
     });
 
-    it('runs with a role that invokes the two functions and publishes on the hub bus only', () => {
-      const machine = resource(template, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine');
-      const role = resource(template, 'RegisterConnectorStateMachineRole', 'AWS::IAM::Role');
+    it('runs with a role that invokes its two functions and publishes on the hub bus only', () => {
+      const role = resource(template, `${id}Role`, 'AWS::IAM::Role');
 
-      expect(machine.Properties.RoleArn).toEqual(getAtt('RegisterConnectorStateMachineRole'));
-      expect(statementGranting(role, 'lambda:InvokeFunction')?.Resource).toEqual([
-        getAtt('VerifyFunctionLambdaFunction'),
-        getAtt('RegisterConnectorLambdaFunction'),
-      ]);
+      expect(machine().Properties.RoleArn).toEqual(getAtt(`${id}Role`));
+      expect(statementGranting(role, 'lambda:InvokeFunction')?.Resource).toEqual(
+        Object.values(tasks).map((task) => getAtt(`${task}LambdaFunction`)),
+      );
       expect(statementGranting(role, 'events:PutEvents')?.Resource).toEqual(getAtt('HubEventBus'));
       const starResources = statementsOf(role).filter((statement) => statement.Resource === '*');
       expect(starResources.flatMap(actionsOf).every((action) => action.startsWith('logs:'))).toBe(true);
@@ -222,16 +234,15 @@ describe('hub template (serverless package)', () => {
     });
 
     it('gives each function a role of its own', () => {
-      const verify = resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function');
-      const register = resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function');
-
-      expect(verify.Properties.Role).toEqual(getAtt('VerifyFunctionRole'));
-      expect(register.Properties.Role).toEqual(getAtt('RegisterConnectorRole'));
+      for (const { id } of FUNCTIONS) {
+        const fn = resource(template, `${id}LambdaFunction`, 'AWS::Lambda::Function');
+        expect(fn.Properties.Role, id).toEqual(getAtt(`${id}Role`));
+      }
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     });
 
-    it('lets both functions assume only spoke roles of the organization', () => {
-      for (const roleId of ['VerifyFunctionRole', 'RegisterConnectorRole']) {
+    it('lets every function assume only spoke roles of the organization', () => {
+      for (const roleId of FUNCTIONS.map(({ id }) => `${id}Role`)) {
         const assume = statementGranting(resource(template, roleId, 'AWS::IAM::Role'), 'sts:AssumeRole');
 
         expect(assume?.Resource).toEqual({ 'Fn::Sub': SPOKE_ROLES });
@@ -256,12 +267,53 @@ describe('hub template (serverless package)', () => {
     });
 
     it('allows every Lambda, AppFlow and STS call the handlers make, and no other', () => {
-      const granted = ['VerifyFunctionRole', 'RegisterConnectorRole']
+      const granted = FUNCTIONS.map(({ id }) => `${id}Role`)
         .flatMap((id) => statementsOf(resource(template, id, 'AWS::IAM::Role')))
         .flatMap(actionsOf)
         .filter((action) => /^(lambda|appflow|sts):/.test(action));
 
       expect([...new Set(granted)].sort()).toEqual(sdkActionsUsed(['lambda', 'appflow', 'sts']));
+    });
+
+    it.each(FUNCTIONS.filter(({ id }) => id === 'VerifyRemoval' || id === 'UnregisterConnector'))(
+      'gives $id exactly the AppFlow, STS and DynamoDB actions its own code sends',
+      ({ id, dir }) => {
+        const granted = statementsOf(resource(template, `${id}Role`, 'AWS::IAM::Role'))
+          .flatMap(actionsOf)
+          .filter((action) => /^(appflow|sts|dynamodb):/.test(action));
+        // Powertools' DynamoDB persistence layer sends its own commands: PutItem, DeleteItem.
+        const powertools = id === 'UnregisterConnector' ? ['dynamodb:DeleteItem', 'dynamodb:PutItem'] : [];
+
+        expect([...new Set(granted)].sort()).toEqual(
+          [...sdkActionsOfHandler(dir, ['appflow', 'sts', 'dynamodb']), ...powertools].sort(),
+        );
+      },
+    );
+
+    it('lets only the Lambda calls of each removal function reach the hub’s own functions', () => {
+      expect(
+        statementsOf(resource(template, 'VerifyRemovalRole', 'AWS::IAM::Role'))
+          .flatMap(actionsOf)
+          .filter((action) => action.startsWith('lambda:'))
+          .sort(),
+      ).toEqual(sdkActionsOfHandler('verify-removal', ['lambda']));
+      expect(
+        statementsOf(resource(template, 'UnregisterConnectorRole', 'AWS::IAM::Role'))
+          .flatMap(actionsOf)
+          .filter((action) => action.startsWith('lambda:')),
+      ).toEqual([]);
+    });
+
+    it('scopes UnRegisterConnector to the hub account’s connectors, as IAM spells it', () => {
+      const statement = statementGranting(
+        resource(template, 'UnregisterConnectorRole', 'AWS::IAM::Role'),
+        'appflow:UnRegisterConnector',
+      );
+
+      expect(statement?.Resource).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string.
+        'Fn::Sub': 'arn:${AWS::Partition}:appflow:*:${AWS::AccountId}:connector/*',
+      });
     });
 
     it('keeps VerifyFunction away from AppFlow and DynamoDB', () => {
@@ -294,17 +346,17 @@ describe('hub template (serverless package)', () => {
     });
   });
 
-  describe('deploy-signal rules', () => {
+  describe('signal rules', () => {
     const signalRules = () =>
       deploySignalFiles().flatMap((file) => [
         { file, id: `${pascalCase(file.name)}HubBusRule`, bus: { Ref: 'HubEventBus' } },
         { file, id: `${pascalCase(file.name)}DefaultBusRule`, bus: undefined },
       ]);
 
-    it('has one rule per deploy signal on the hub bus and one on the default bus', () => {
+    it('has one rule per signal on the hub bus and one on the default bus', () => {
       const expected = signalRules();
 
-      expect(expected.length).toBeGreaterThanOrEqual(10);
+      expect(expected.length).toBeGreaterThanOrEqual(16);
       for (const { file, id, bus } of expected) {
         const rule = resource(template, id, 'AWS::Events::Rule').Properties;
         expect(rule.EventBusName, id).toEqual(bus);
@@ -313,19 +365,39 @@ describe('hub template (serverless package)', () => {
       }
     });
 
-    it('starts the workflow with the input transformer of the rule file', () => {
+    it('starts the workflows the rule file names, each with its input transformer', () => {
       for (const { file, id } of signalRules()) {
         const targets = resource(template, id, 'AWS::Events::Rule').Properties.Targets;
+        const machines = (file.workflows ?? []).map((name) =>
+          MACHINES.find((machine) => machine.file === name),
+        );
 
-        expect(targets, id).toHaveLength(1);
-        expect(targets[0].Arn, id).toEqual({ Ref: 'RegisterConnectorStateMachine' });
-        expect(targets[0].RoleArn, id).toEqual(getAtt('DeploySignalRuleRole'));
-        expect(targets[0].InputTransformer, id).toEqual(file.inputTransformer);
+        expect(machines.length, id).toBeGreaterThan(0);
+        expect(targets, id).toHaveLength(machines.length);
+        machines.forEach((machine, index) => {
+          expect(targets[index].Arn, id).toEqual({ Ref: machine?.id });
+          expect(targets[index].RoleArn, id).toEqual(getAtt(machine?.ruleRole ?? ''));
+          expect(targets[index].InputTransformer, id).toEqual(file.inputTransformer);
+        });
       }
     });
 
-    it('assumes a role that may only start this state machine', () => {
-      const role = resource(template, 'DeploySignalRuleRole', 'AWS::IAM::Role');
+    it('starts the unregistration workflow on deletion, untag and relabel signals, and only on those', () => {
+      const removal = deploySignalFiles()
+        .filter((file) => file.workflows?.includes('unregister-connector'))
+        .map((file) => file.name)
+        .sort();
+
+      expect(removal).toEqual([
+        'cloudformation-function-deleted',
+        'cloudtrail-delete-function',
+        'cloudtrail-tag-resource',
+        'cloudtrail-untag-resource',
+      ]);
+    });
+
+    it.each(MACHINES)('assumes $ruleRole, which may only start $id', ({ id, ruleRole }) => {
+      const role = resource(template, ruleRole, 'AWS::IAM::Role');
 
       expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({
         Service: 'events.amazonaws.com',
@@ -335,7 +407,7 @@ describe('hub template (serverless package)', () => {
           Sid: 'StartTheWorkflow',
           Effect: 'Allow',
           Action: 'states:StartExecution',
-          Resource: { Ref: 'RegisterConnectorStateMachine' },
+          Resource: { Ref: id },
         },
       ]);
     });
@@ -390,19 +462,24 @@ describe('hub template (serverless package)', () => {
   });
 
   describe('alerts', () => {
-    it('routes ConnectorRegistrationFailed from the hub bus to the alert topic', () => {
-      const file = ruleFiles().find((rule) => rule.name === 'alert-registration-failed');
-      const rule = resource(template, 'AlertRegistrationFailedRule', 'AWS::Events::Rule').Properties;
+    it('routes ConnectorRegistrationFailed and ConnectorUnregistrationFailed from the hub bus to the alert topic', () => {
+      const file = ruleFiles().find((rule) => rule.name === 'alert-workflow-failed');
+      const rule = resource(template, 'AlertWorkflowFailedRule', 'AWS::Events::Rule').Properties;
 
       expect(rule.EventBusName).toEqual({ Ref: 'HubEventBus' });
       // The file's pattern, narrowed to the hub's own account: members must not forge alerts.
       expect(rule.EventPattern).toEqual({ ...file?.eventPattern, account: [{ Ref: 'AWS::AccountId' }] });
       expect(rule.Targets).toHaveLength(1);
       expect(rule.Targets[0].Arn).toEqual({ Ref: 'AlertTopic' });
+      expect(file?.eventPattern['detail-type']).toEqual([
+        'ConnectorRegistrationFailed',
+        'ConnectorUnregistrationFailed',
+      ]);
       expect(rule.Targets[0].InputTransformer.InputTemplate).toContain('<error>');
+      expect(rule.Targets[0].InputTransformer.InputPathsMap.detailType).toBe('$.detail-type');
     });
 
-    it('lets only that rule and the two alarms publish to the topic', () => {
+    it('lets only that rule and the three alarms publish to the topic', () => {
       resource(template, 'AlertTopic', 'AWS::SNS::Topic');
       const policy = resource(template, 'AlertTopicPolicy', 'AWS::SNS::TopicPolicy').Properties;
       const bySid = Object.fromEntries(
@@ -412,10 +489,11 @@ describe('hub template (serverless package)', () => {
       expect(policy.Topics).toEqual([{ Ref: 'AlertTopic' }]);
       expect(bySid.AlertRuleMayPublish.Principal).toEqual({ Service: 'events.amazonaws.com' });
       expect(bySid.AlertRuleMayPublish.Condition.ArnEquals['aws:SourceArn']).toEqual(
-        getAtt('AlertRegistrationFailedRule'),
+        getAtt('AlertWorkflowFailedRule'),
       );
       expect(bySid.AlarmsMayPublish.Condition.ArnEquals['aws:SourceArn']).toEqual([
         getAtt('ExecutionsFailedAlarm'),
+        getAtt('UnregistrationExecutionsFailedAlarm'),
         getAtt('DeploySignalDeadLetterAlarm'),
       ]);
       expect(Object.keys(bySid).sort()).toEqual(['AlarmsMayPublish', 'AlertRuleMayPublish']);
@@ -426,6 +504,17 @@ describe('hub template (serverless package)', () => {
 
       expect(subscription.Condition).toBe('HasAlertEmail');
       expect(template.Conditions?.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    });
+
+    it.each(MACHINES)('alarms when an execution of $id fails', ({ id, alarm }) => {
+      expect(resource(template, alarm, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: id } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: 'AlertTopic' }],
+      });
     });
 
     it('alarms when an execution fails and when an event lands in the dead-letter queue', () => {
@@ -473,9 +562,8 @@ describe('hub template (serverless package)', () => {
     it('deletes the idempotency table and the log groups, on purpose', () => {
       const deleted = [
         'IdempotencyTable',
-        'VerifyFunctionLogGroup',
-        'RegisterConnectorLogGroup',
-        'RegisterConnectorStateMachineLogGroup',
+        ...FUNCTIONS.map(({ id }) => `${id}LogGroup`),
+        ...MACHINES.map(({ id }) => `${id}LogGroup`),
       ];
 
       for (const logicalId of deleted) {
@@ -505,14 +593,17 @@ describe('hub template (serverless package)', () => {
       const outputs = template.Outputs ?? {};
 
       expect(outputs.HubEventBusArn?.Value).toEqual(getAtt('HubEventBus'));
-      expect(outputs.RegisterConnectorStateMachineArn?.Value).toEqual({
-        Ref: 'RegisterConnectorStateMachine',
-      });
+      for (const { id } of MACHINES) expect(outputs[`${id}Arn`]?.Value).toEqual({ Ref: id });
       expect(outputs.AlertTopicArn?.Value).toEqual({ Ref: 'AlertTopic' });
       expect(outputs.IdempotencyTableName?.Value).toEqual({ Ref: 'IdempotencyTable' });
+      // Every role the spoke role must trust: each function acts in the member accounts.
       expect(listOf(outputs.HubFunctionRoleArns?.Value)).toEqual([
-        { 'Fn::Join': [',', [getAtt('VerifyFunctionRole'), getAtt('RegisterConnectorRole')]] },
+        { 'Fn::Join': [',', FUNCTIONS.map(({ id }) => getAtt(`${id}Role`))] },
       ]);
+    });
+
+    it('leaves nothing in the temporary directory (serverless-esbuild writes a folder per function there)', () => {
+      expect(hub.tempLeftovers).toEqual([]);
     });
 
     it('prints a short summary when packaging', () => {
@@ -534,8 +625,8 @@ describe('hub template (serverless package)', () => {
     };
     const ours = () => graphedMetrics(widgets()).filter((metric) => metric.namespace === NAMESPACE);
 
-    it('gives both functions the metrics namespace of the stage', () => {
-      for (const id of ['VerifyFunctionLambdaFunction', 'RegisterConnectorLambdaFunction']) {
+    it('gives every function the metrics namespace of the stage', () => {
+      for (const [id] of resourcesOfType(template, 'AWS::Lambda::Function')) {
         const variables = resource(template, id, 'AWS::Lambda::Function').Properties.Environment.Variables;
         expect(variables.POWERTOOLS_METRICS_NAMESPACE, id).toBe(NAMESPACE);
         expect(variables.POWERTOOLS_SERVICE_NAME, id).toBe(SERVICE);
@@ -605,8 +696,9 @@ describe('hub template (serverless package)', () => {
       expect(failures).toEqual([expect.objectContaining({ search: ['ErrorName', 'service'] })]);
     });
 
-    it('shows executions by status, their p90 duration, the dead-letter queue and the throttles', () => {
-      const machine = { StateMachineArn: '<Ref:RegisterConnectorStateMachine>' };
+    it('shows executions by status and p90 duration of both workflows, the dead-letter queue and the throttles', () => {
+      const machines = ['RegisterConnectorStateMachine', 'UnregisterConnectorStateMachine'];
+      const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
       const graphed = graphedMetrics(widgets()).map(({ namespace, name, dimensions, stat }) => ({
         namespace,
         name,
@@ -614,24 +706,25 @@ describe('hub template (serverless package)', () => {
         stat,
       }));
 
+      expect(functions).toHaveLength(4);
       expect(graphed).toEqual(
         expect.arrayContaining([
-          ...['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'].map(
-            (name) => ({
-              namespace: 'AWS/States',
-              name,
-              dimensions: machine,
-              stat: 'Sum',
-            }),
-          ),
-          { namespace: 'AWS/States', name: 'ExecutionTime', dimensions: machine, stat: 'p90' },
+          ...machines.flatMap((id) => {
+            const dimensions = { StateMachineArn: `<Ref:${id}>` };
+            return [
+              ...['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'].map(
+                (name) => ({ namespace: 'AWS/States', name, dimensions, stat: 'Sum' }),
+              ),
+              { namespace: 'AWS/States', name: 'ExecutionTime', dimensions, stat: 'p90' },
+            ];
+          }),
           {
             namespace: 'AWS/SQS',
             name: 'ApproximateNumberOfMessagesVisible',
             dimensions: { QueueName: '<GetAtt:DeploySignalDeadLetterQueue.QueueName>' },
             stat: 'Maximum',
           },
-          ...['VerifyFunctionLambdaFunction', 'RegisterConnectorLambdaFunction'].map((id) => ({
+          ...functions.map((id) => ({
             namespace: 'AWS/Lambda',
             name: 'Throttles',
             dimensions: { FunctionName: `<Ref:${id}>` },
@@ -645,39 +738,36 @@ describe('hub template (serverless package)', () => {
           },
         ]),
       );
-      expect(titled('Throttles').properties.metrics).toHaveLength(3);
+      expect(titled('Throttles').properties.metrics).toHaveLength(functions.length + 1);
     });
 
     it('shows every alarm of the stack, next to the executions', () => {
       const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id]) => `<GetAtt:${id}.Arn>`);
       const widget = titled('Alarms');
 
-      expect(alarms).toHaveLength(2);
+      expect(alarms).toHaveLength(3);
       expect(widget.type).toBe('alarm');
       expect([...widget.properties.alarms].sort()).toEqual(alarms.sort());
-      expect(titled('Executions by status').y).toBe(widget.y);
+      expect(titled('Executions by status (registration, unregistration)').y).toBe(widget.y);
     });
   });
 
   describe('tracing', () => {
-    const FUNCTIONS = ['VerifyFunctionLambdaFunction', 'RegisterConnectorLambdaFunction'];
     const tracingOf = (packaged: Template) => ({
-      functions: FUNCTIONS.map((id) => {
-        const { Environment, TracingConfig } = resource(packaged, id, 'AWS::Lambda::Function').Properties;
-        return { trace: Environment.Variables.POWERTOOLS_TRACE_ENABLED, mode: TracingConfig?.Mode };
-      }),
-      stateMachine: resource(packaged, 'RegisterConnectorStateMachine', 'AWS::StepFunctions::StateMachine')
-        .Properties.TracingConfiguration,
+      functions: resourcesOfType(packaged, 'AWS::Lambda::Function').map(([, fn]) => ({
+        trace: fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED,
+        mode: fn.Properties.TracingConfig?.Mode,
+      })),
+      stateMachines: resourcesOfType(packaged, 'AWS::StepFunctions::StateMachine').map(
+        ([, machine]) => machine.Properties.TracingConfiguration,
+      ),
       condition: packaged.Conditions?.TracingEnabled,
     });
 
     it('is off by default: no X-Ray, and the handlers do not load Tracer', () => {
       expect(tracingOf(template)).toEqual({
-        functions: [
-          { trace: 'false', mode: undefined },
-          { trace: 'false', mode: undefined },
-        ],
-        stateMachine: { Enabled: false },
+        functions: Array.from({ length: 4 }, () => ({ trace: 'false', mode: undefined })),
+        stateMachines: [{ Enabled: false }, { Enabled: false }],
         condition: { 'Fn::Equals': ['false', 'true'] },
       });
     });
@@ -695,13 +785,10 @@ describe('hub template (serverless package)', () => {
         rmSync(directory, { recursive: true, force: true });
       });
 
-      it('turns on X-Ray for both functions and the state machine, and Powertools Tracer in both', () => {
+      it('turns on X-Ray for every function and both state machines, and tells the functions to load Tracer', () => {
         expect(tracingOf(traced)).toEqual({
-          functions: [
-            { trace: 'true', mode: 'Active' },
-            { trace: 'true', mode: 'Active' },
-          ],
-          stateMachine: { Enabled: true },
+          functions: Array.from({ length: 4 }, () => ({ trace: 'true', mode: 'Active' })),
+          stateMachines: [{ Enabled: true }, { Enabled: true }],
           condition: { 'Fn::Equals': ['true', 'true'] },
         });
       });

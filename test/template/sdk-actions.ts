@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { reachableFrom, tsFilesUnder } from '../support/sources.js';
 import { ROOT } from './package-hub.js';
 
-// IAM action names that differ from the SDK command's name.
-const ACTION_OF_COMMAND: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+// IAM action names that differ from the SDK command's name (UnRegisterConnector: a capital R).
+const ACTION_OF_COMMAND: Record<string, string> = {
+  'lambda:Invoke': 'lambda:InvokeFunction',
+  'appflow:UnregisterConnector': 'appflow:UnRegisterConnector',
+};
 // Actions a call needs besides its own: GetFunction leaves Tags out (TagsError) without ListTags.
 const IMPLIED_ACTIONS: Record<string, string[]> = { 'lambda:GetFunction': ['lambda:ListTags'] };
 
@@ -23,9 +27,24 @@ function sourceFiles(dir: string): string[] {
  * @example sdkActionsUsed(['lambda', 'appflow']) // ['appflow:DescribeConnector', …, 'lambda:InvokeFunction']
  */
 export function sdkActionsUsed(clients: string[], dir = join(ROOT, 'functions')): string[] {
+  return actionsImportedBy(sourceFiles(dir), clients);
+}
+
+/**
+ * The IAM actions one handler can call: those of the commands imported by the files of its own
+ * directory and every project file they import, so each function's role can be held to exactly
+ * what its own code sends.
+ *
+ * @example sdkActionsOfHandler('unregister-connector', ['appflow']) // ['appflow:DescribeConnector', …, 'appflow:UnRegisterConnector']
+ */
+export function sdkActionsOfHandler(handlerDir: string, clients: string[]): string[] {
+  return actionsImportedBy(reachableFrom(tsFilesUnder(join(ROOT, 'functions', handlerDir))), clients);
+}
+
+function actionsImportedBy(files: string[], clients: string[]): string[] {
   const actions = new Set<string>();
   const importPattern = /import\s*(type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g;
-  for (const file of sourceFiles(dir)) {
+  for (const file of files) {
     for (const [, typeOnly, names = '', client = ''] of readFileSync(file, 'utf8').matchAll(importPattern)) {
       if (typeOnly || !clients.includes(client)) continue;
       for (const name of names.split(',').map((part) => part.trim())) {

@@ -160,13 +160,41 @@ describe('spoke template', () => {
           'Fn::Sub': ACCOUNT_FUNCTIONS,
         });
       }
-      for (const action of ['appflow:UpdateConnectorRegistration', 'appflow:DescribeConnector']) {
+      for (const action of [
+        'appflow:UpdateConnectorRegistration',
+        'appflow:DescribeConnector',
+        'appflow:UnRegisterConnector',
+      ]) {
         expect(byAction.get(action)?.Resource, action).toEqual({
           'Fn::Sub': ACCOUNT_CONNECTORS,
         });
       }
-      // RegisterConnector has no resource type in the IAM Service Authorization Reference.
-      expect(byAction.get('appflow:RegisterConnector')?.Resource).toBe('*');
+      // RegisterConnector and DescribeConnectorProfiles have no resource type in the IAM Service
+      // Authorization Reference; the two listings name no resource in their request.
+      for (const action of [
+        'appflow:RegisterConnector',
+        'appflow:DescribeConnectorProfiles',
+        'appflow:ListConnectors',
+        'appflow:ListFlows',
+      ]) {
+        expect(byAction.get(action)?.Resource, action).toBe('*');
+      }
+    });
+
+    it('may unregister only with the action IAM spells UnRegisterConnector, and reads nothing but listings with "*"', () => {
+      const starred = spokeStatements()
+        .filter((statement) => statement.Resource === '*')
+        .flatMap(actionsOf)
+        .sort();
+
+      expect(starred).toEqual([
+        'appflow:DescribeConnectorProfiles',
+        'appflow:ListConnectors',
+        'appflow:ListFlows',
+        'appflow:RegisterConnector',
+      ]);
+      expect(spokeStatements().flatMap(actionsOf)).toContain('appflow:UnRegisterConnector');
+      expect(spokeStatements().flatMap(actionsOf)).not.toContain('appflow:UnregisterConnector');
     });
 
     it('is created once per account when the StackSet spans several Regions', () => {

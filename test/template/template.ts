@@ -93,6 +93,8 @@ const RULES_DIR = fileURLToPath(new URL('../../events/rules/', import.meta.url))
 export interface RuleFile {
   name: string;
   description: string;
+  /** The state machines a signal starts (statemachine/<name>.asl.json). */
+  workflows?: string[];
   eventPattern: Record<string, unknown>;
   inputTransformer?: { InputPathsMap: Record<string, string>; InputTemplate: string };
 }
@@ -105,7 +107,7 @@ export function ruleFiles(): RuleFile[] {
     .map((file) => JSON.parse(readFileSync(`${RULES_DIR}${file}`, 'utf8')) as RuleFile);
 }
 
-/** The deploy signals: the rule files that carry an input transformer. */
+/** The signals: the rule files that carry an input transformer and start a workflow. */
 export function deploySignalFiles(): (RuleFile & Required<Pick<RuleFile, 'inputTransformer'>>)[] {
   return ruleFiles().filter((rule): rule is RuleFile & Required<Pick<RuleFile, 'inputTransformer'>> =>
     Boolean(rule.inputTransformer),

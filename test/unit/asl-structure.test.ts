@@ -1,20 +1,51 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
+import { MAX_REGISTRATIONS_PER_EXECUTION } from '../../functions/verify-removal/verify.js';
 import {
+  ASL_PATH,
   type AslDefinition,
   type AslState,
   FAKE_SUBSTITUTIONS,
   loadAsl,
+  loadUnregisterAsl,
   placeholdersInAsl,
   type Retrier,
   statesOf,
+  UNREGISTER_ASL_PATH,
+  UNREGISTER_SUBSTITUTIONS,
 } from '../support/asl.js';
 
-const asl = loadAsl();
-const retriers = statesOf(asl).flatMap(([state, definition]) =>
-  (definition.Retry ?? []).map((retrier, index) => [`${state}.Retry[${index}]`, retrier] as const),
-);
-const tasks = statesOf(asl).filter(([, state]) => state.Type === 'Task');
+/** Both state machines, with what the deploy substitutes into each. */
+const MACHINES = [
+  {
+    file: 'register-connector.asl.json',
+    path: ASL_PATH,
+    asl: loadAsl(),
+    substitutions: FAKE_SUBSTITUTIONS,
+    // States whose catchers replace the signal with the error (see the test below).
+    replacing: ['VerifyFunction'],
+  },
+  {
+    file: 'unregister-connector.asl.json',
+    path: UNREGISTER_ASL_PATH,
+    asl: loadUnregisterAsl(),
+    substitutions: UNREGISTER_SUBSTITUTIONS,
+    replacing: ['VerifyRemoval'],
+  },
+];
+
+/** Each retrier of a definition, with the times it can run in one execution (a Map's, once per item). */
+function retriersOf(asl: AslDefinition): (readonly [string, Retrier, number])[] {
+  const times = (name: string) =>
+    Object.values(asl.States).some((state) => state.ItemProcessor?.States[name] !== undefined)
+      ? MAX_REGISTRATIONS_PER_EXECUTION
+      : 1;
+  return statesOf(asl).flatMap(([state, definition]) =>
+    (definition.Retry ?? []).map(
+      (retrier, index) => [`${state}.Retry[${index}]`, retrier, times(state)] as const,
+    ),
+  );
+}
 
 /** Where a state may go next: Next, Default, each Choice, each Catch. */
 function successorsOf(state: AslState): string[] {
@@ -26,14 +57,17 @@ function successorsOf(state: AslState): string[] {
   ];
 }
 
-function reachable(definition: AslDefinition): Set<string> {
+/** The states reachable from StartAt, and from each reachable Map's own StartAt. */
+function reachable(definition: Pick<AslDefinition, 'StartAt' | 'States'>): Set<string> {
   const seen = new Set<string>();
   const queue = [definition.StartAt];
   while (queue.length > 0) {
     const name = queue.pop() as string;
     if (seen.has(name)) continue;
     seen.add(name);
-    queue.push(...successorsOf(definition.States[name] as AslState));
+    const state = definition.States[name] as AslState;
+    queue.push(...successorsOf(state));
+    if (state.ItemProcessor) for (const inner of reachable(state.ItemProcessor)) seen.add(inner);
   }
   return seen;
 }
@@ -48,7 +82,10 @@ function longestPauseSeconds(retrier: Retrier): number {
   return total;
 }
 
-describe('statemachine/register-connector.asl.json', () => {
+describe.each(MACHINES)('statemachine/$file', ({ path, asl, substitutions, replacing }) => {
+  const retriers = retriersOf(asl);
+  const tasks = statesOf(asl).filter(([, state]) => state.Type === 'Task');
+
   describe('validity', () => {
     it('passes asl-validator with path and ARN checks once its substitutions are filled', () => {
       // asl-validator writes QueryLanguage into the states it checks: hand it a copy.
@@ -61,11 +98,15 @@ describe('statemachine/register-connector.asl.json', () => {
     });
 
     it('uses exactly the substitutions the deploy fills in', () => {
-      expect(placeholdersInAsl()).toEqual(Object.keys(FAKE_SUBSTITUTIONS).sort());
+      expect(placeholdersInAsl(path)).toEqual(Object.keys(substitutions).sort());
     });
 
     it('reaches every state from StartAt', () => {
-      expect([...reachable(asl)].sort()).toEqual(Object.keys(asl.States).sort());
+      expect([...reachable(asl)].sort()).toEqual(
+        statesOf(asl)
+          .map(([name]) => name)
+          .sort(),
+      );
     });
   });
 
@@ -103,14 +144,14 @@ describe('statemachine/register-connector.asl.json', () => {
       expect(new Set(caught).size).toBe(caught.length);
     });
 
-    it('keeps what it holds when it catches, writing the error beside it, except VerifyFunction', () => {
-      // VerifyFunction's catchers replace the signal with the error (no ResultPath: $): the signal's
-      // fields may be as large as EventBridge allows, and a copy beside the error could take a state
-      // over Step Functions' payload quota, failing the execution with nothing published. Later
-      // states hold only what VerifyFunction validated, so they keep it.
+    it('keeps what it holds when it catches, writing the error beside it, except the first task', () => {
+      // VerifyFunction's and VerifyRemoval's catchers replace the signal with the error (no
+      // ResultPath: $): the signal's fields may be as large as EventBridge allows, and a copy beside
+      // the error could take a state over Step Functions' payload quota, failing the execution with
+      // nothing published. Later states hold only what the first task validated, so they keep it.
       for (const catcher of state.Catch ?? []) {
         const where = `${name} → ${catcher.Next}`;
-        if (name === 'VerifyFunction') expect(catcher.ResultPath, where).toBeUndefined();
+        if (replacing.includes(name)) expect(catcher.ResultPath, where).toBeUndefined();
         else expect(catcher.ResultPath, where).toMatch(/^\$\.\w+$/);
       }
     });
@@ -127,7 +168,10 @@ describe('statemachine/register-connector.asl.json', () => {
 
   describe('the execution TimeoutSeconds', () => {
     it('outlasts every pause the retriers can add up to, so retries end in an alert, not a time-out', () => {
-      const pauses = retriers.reduce((sum, [, retrier]) => sum + longestPauseSeconds(retrier), 0);
+      const pauses = retriers.reduce(
+        (sum, [, retrier, times]) => sum + times * longestPauseSeconds(retrier),
+        0,
+      );
       expect(asl.TimeoutSeconds).toBeGreaterThan(pauses);
     });
   });

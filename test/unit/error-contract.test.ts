@@ -14,8 +14,17 @@ import {
   LAMBDA_SERVICE_ERRORS,
   RETRYABLE_ERROR_NAMES,
   RegistrarError,
+  SKIPPING_ERROR_NAMES,
 } from '../../functions/shared/errors.js';
-import { errorNamesOf, explicitlyCaught, explicitlyRetried, loadAsl, statesOf } from '../support/asl.js';
+import {
+  type AslDefinition,
+  errorNamesOf,
+  explicitlyCaught,
+  explicitlyRetried,
+  loadAsl,
+  loadUnregisterAsl,
+  statesOf,
+} from '../support/asl.js';
 import {
   errorClassesIn,
   errorClassesThrownBy,
@@ -26,12 +35,19 @@ import {
   tsFilesUnder,
 } from '../support/sources.js';
 
-const asl = loadAsl();
+/** Both state machines: the registration and the unregistration workflow. */
+const ASLS: { file: string; asl: AslDefinition }[] = [
+  { file: 'register-connector.asl.json', asl: loadAsl() },
+  { file: 'unregister-connector.asl.json', asl: loadUnregisterAsl() },
+];
+/** Every state of both, by name (state names are unique across the two as well). */
+const STATES = ASLS.flatMap(({ asl }) => statesOf(asl).map(([name, state]) => ({ name, state, asl })));
 
 /** Every name the code declares for the ASL to handle (functions/shared/errors.ts). */
 const DECLARED = new Set<string>([
   ...RETRYABLE_ERROR_NAMES,
   ...FATAL_ERROR_NAMES,
+  ...SKIPPING_ERROR_NAMES,
   ...LAMBDA_SERVICE_ERRORS,
   ...APPFLOW_EXCEPTIONS.retryableFewTimes,
 ]);
@@ -41,18 +57,19 @@ const RETRYABLE = new Set<string>([
   ...APPFLOW_EXCEPTIONS.retryableFewTimes,
 ]);
 const FATAL = new Set<string>(FATAL_ERROR_NAMES);
+const SKIPPING = new Set<string>(SKIPPING_ERROR_NAMES);
 
 /** Names in any ErrorEquals, minus the States.* wildcards and the putEvents integration's own errors. */
 const IN_ASL = new Set(
-  statesOf(asl)
-    .flatMap(([, state]) => [...errorNamesOf(state.Retry), ...errorNamesOf(state.Catch)])
-    .filter((name) => !name.startsWith('States.') && !name.startsWith('EventBridge.')),
+  STATES.flatMap(({ state }) => [...errorNamesOf(state.Retry), ...errorNamesOf(state.Catch)]).filter(
+    (name) => !name.startsWith('States.') && !name.startsWith('EventBridge.'),
+  ),
 );
 
-/** The Task states that invoke a Lambda function, and the functions/ directory of each handler. */
-const LAMBDA_TASKS = statesOf(asl)
-  .filter(([, state]) => state.Type === 'Task' && state.Resource?.startsWith('arn:aws:lambda:'))
-  .map(([name]) => ({ state: name, dir: join(FUNCTIONS_DIR, kebab(name)) }));
+/** The Task states that invoke a Lambda function (in Map iterations too), and each handler's functions/ directory. */
+const LAMBDA_TASKS = STATES.filter(
+  ({ state }) => state.Type === 'Task' && state.Resource?.startsWith('arn:aws:lambda:'),
+).map(({ name, asl }) => ({ state: name, asl, dir: join(FUNCTIONS_DIR, kebab(name)) }));
 
 const ERROR_CLASSES = errorClassesIn(tsFilesUnder(FUNCTIONS_DIR));
 const NAME_OF_CLASS = new Map(ERROR_CLASSES.map((entry) => [entry.className, entry.name]));
@@ -92,7 +109,7 @@ function errorsThrownBy(dir: string): Set<string> {
 
 describe('the error contract between the ASL and functions/', () => {
   describe('names', () => {
-    it('handles by name in the ASL exactly the errors errors.ts declares', () => {
+    it('handles by name in the ASLs exactly the errors errors.ts declares', () => {
       expect([...IN_ASL].sort()).toEqual([...DECLARED].sort());
     });
 
@@ -161,12 +178,12 @@ describe('the error contract between the ASL and functions/', () => {
 
   describe('retryable errors', () => {
     it('are each in the Retry of at least one state', () => {
-      const retried = new Set(statesOf(asl).flatMap(([name]) => explicitlyRetried(asl, name)));
+      const retried = new Set(STATES.flatMap(({ name, asl }) => explicitlyRetried(asl, name)));
       expect([...RETRYABLE].filter((name) => !retried.has(name))).toEqual([]);
     });
 
     it('are never caught by a state that does not retry them first', () => {
-      const caughtOnly = statesOf(asl).flatMap(([state]) => {
+      const caughtOnly = STATES.flatMap(({ name: state, asl }) => {
         const retried = explicitlyRetried(asl, state);
         return explicitlyCaught(asl, state)
           .filter((name) => RETRYABLE.has(name) && !retried.includes(name))
@@ -178,25 +195,42 @@ describe('the error contract between the ASL and functions/', () => {
 
   describe('fatal errors', () => {
     it('are never retried', () => {
-      const retriedFatal = statesOf(asl).flatMap(([state]) =>
+      const retriedFatal = STATES.flatMap(({ name: state, asl }) =>
         explicitlyRetried(asl, state)
-          .filter((name) => FATAL.has(name))
+          .filter((name) => FATAL.has(name) || SKIPPING.has(name))
           .map((name) => `${state}: ${name}`),
       );
       expect(retriedFatal).toEqual([]);
     });
 
     it('are each caught by name in at least one state', () => {
-      const caught = new Set(statesOf(asl).flatMap(([name]) => explicitlyCaught(asl, name)));
+      const caught = new Set(STATES.flatMap(({ name, asl }) => explicitlyCaught(asl, name)));
       expect([...FATAL].filter((name) => !caught.has(name))).toEqual([]);
     });
   });
 
-  it('finds the Lambda tasks of the ASL', () => {
-    expect(LAMBDA_TASKS.map((task) => task.state).sort()).toEqual(['RegisterConnector', 'VerifyFunction']);
+  describe('skipping errors', () => {
+    it('are caught by name into a Succeed state wherever they are caught, never into an alert', () => {
+      const catchers = STATES.flatMap(({ state, asl }) =>
+        (state.Catch ?? [])
+          .filter((catcher) => catcher.ErrorEquals.some((name) => SKIPPING.has(name)))
+          .map((catcher) => statesOf(asl).find(([name]) => name === catcher.Next)?.[1].Type),
+      );
+      expect(catchers.length).toBeGreaterThanOrEqual(SKIPPING.size);
+      expect(new Set(catchers)).toEqual(new Set(['Succeed']));
+    });
   });
 
-  describe.each(LAMBDA_TASKS)('the $state task and its handler', ({ state, dir }) => {
+  it('finds the Lambda tasks of both ASLs', () => {
+    expect(LAMBDA_TASKS.map((task) => task.state).sort()).toEqual([
+      'RegisterConnector',
+      'UnregisterConnector',
+      'VerifyFunction',
+      'VerifyRemoval',
+    ]);
+  });
+
+  describe.each(LAMBDA_TASKS)('the $state task and its handler', ({ state, asl, dir }) => {
     it(`lives in functions/${kebab(state)}/`, () => {
       expect(existsSync(join(dir, 'handler.ts'))).toBe(true);
     });
@@ -209,9 +243,11 @@ describe('the error contract between the ASL and functions/', () => {
       expect(missing).toEqual([]);
     });
 
-    it('catches by name every fatal error its handler can throw', () => {
+    it('catches by name every fatal and skipping error its handler can throw', () => {
       const caught = explicitlyCaught(asl, state);
-      const missing = [...errorsThrownBy(dir)].filter((name) => FATAL.has(name) && !caught.includes(name));
+      const missing = [...errorsThrownBy(dir)].filter(
+        (name) => (FATAL.has(name) || SKIPPING.has(name)) && !caught.includes(name),
+      );
       expect(missing).toEqual([]);
     });
 

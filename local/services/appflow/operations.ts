@@ -1,8 +1,10 @@
 import { AwsServiceError } from '../../http/errors.js';
 import type { Caller, DeployedFunction, FunctionRegistry, FunctionRuntime } from '../../types.js';
+import { allowsServiceInvoke } from '../lambda/policy.js';
+import type { AppFlowCatalog } from './catalog.js';
 import { type ConnectorConfiguration, describeConnector } from './connector.js';
-import { allowsServiceInvoke } from './policy.js';
 import type {
+  DescribeConnectorProfilesInput,
   DescribeConnectorsInput,
   DescribeInput,
   ListInput,
@@ -10,7 +12,7 @@ import type {
   UnregisterInput,
   UpdateInput,
 } from './requests.js';
-import { connectorConfiguration, connectorDetail } from './shapes.js';
+import { connectorConfiguration, connectorDetail, connectorProfile, flowDefinition } from './shapes.js';
 import type { ConnectorStore, Registration } from './store.js';
 
 /**
@@ -38,6 +40,8 @@ export interface OperationDeps {
   functions: FunctionRegistry;
   runtime: FunctionRuntime;
   store: ConnectorStore;
+  /** The world's connector profiles and flows. */
+  catalog: AppFlowCatalog;
   now: () => number;
   connectorTimeoutMs: number;
   events: RegistrationEvent[];
@@ -110,7 +114,7 @@ export function createOperations(deps: OperationDeps) {
     connectorArn: string,
   ): Promise<ConnectorConfiguration> => {
     const fn = findFunction(deps.functions, lambdaArn);
-    if (!allowsServiceInvoke(fn.policy, invokeBy(where, fn, connectorArn))) {
+    if (!allowsServiceInvoke(fn, invokeBy(where, connectorArn))) {
       throw new AwsServiceError(
         403,
         'AccessDeniedException',
@@ -214,9 +218,28 @@ export function createOperations(deps: OperationDeps) {
         },
       ),
 
-    // forceDelete only matters when flows use the connector, and the emulation has no flows.
+    /**
+     * Without forceDelete, a label a connector profile uses is refused with ConflictException (409):
+     * the API reference documents forceDelete as unregistering "even if it is currently in use in one
+     * or more connector profiles", and ConflictException is the only refusal UnregisterConnector
+     * models (inferred; AWS documents neither the error nor its message for this case). With
+     * forceDelete the profiles and flows are left as they are: AWS documents nothing of them.
+     */
     UnregisterConnector: async (input: UnregisterInput, where: Where): Promise<Outcome> => {
       const registration = existing(where, input.connectorLabel);
+      if (!input.forceDelete) {
+        const users = deps.catalog
+          .profiles(where.accountId, where.region)
+          .filter((profile) => profile.connectorLabel === input.connectorLabel)
+          .map((profile) => profile.name);
+        if (users.length > 0) {
+          throw new AwsServiceError(
+            409,
+            'ConflictException',
+            `Connector ${input.connectorLabel} is in use by connector profiles ${users.join(', ')} in account ${where.accountId} in ${where.region}. Delete those profiles first, or unregister with forceDelete true.`,
+          );
+        }
+      }
       deps.store.delete(where.accountId, where.region, input.connectorLabel);
       record(
         {
@@ -258,6 +281,39 @@ export function createOperations(deps: OperationDeps) {
     },
 
     /**
+     * The connector profiles of the account and Region by name, narrowed by connectorProfileNames,
+     * connectorType and connectorLabel (all that are given); a name that matches nothing is no error.
+     */
+    DescribeConnectorProfiles: async (
+      input: DescribeConnectorProfilesInput,
+      where: Where,
+    ): Promise<Outcome> => {
+      const profiles = deps.catalog
+        .profiles(where.accountId, where.region)
+        .filter(
+          (profile) =>
+            (input.connectorProfileNames.length === 0 ||
+              input.connectorProfileNames.includes(profile.name)) &&
+            (input.connectorType === undefined || profile.connectorType === input.connectorType) &&
+            (input.connectorLabel === undefined || profile.connectorLabel === input.connectorLabel),
+        );
+      const { items, nextToken } = pageBy(profiles, (profile) => profile.name, input, where, 'profiles');
+      return {
+        answer: { connectorProfileDetails: items.map(connectorProfile), ...(nextToken ? { nextToken } : {}) },
+        changed: false,
+      };
+    },
+
+    ListFlows: async (input: ListInput, where: Where): Promise<Outcome> => {
+      const flows = deps.catalog.flows(where.accountId, where.region);
+      const { items, nextToken } = pageBy(flows, (flow) => flow.name, input, where, 'flows');
+      return {
+        answer: { flows: items.map(flowDefinition), ...(nextToken ? { nextToken } : {}) },
+        changed: false,
+      };
+    },
+
+    /**
      * The custom connectors of the account and Region, a page at a time, as ConnectorDetail items.
      * AWS documents `connectorConfigurations` as a map by connector type of the connectors AppFlow
      * vends, which a type's many registered custom connectors cannot share a key of: they are in
@@ -291,12 +347,23 @@ function pageOf(
   input: ListInput,
   where: Where,
 ): { items: Registration[]; nextToken?: string } {
-  const after = input.nextToken === undefined ? undefined : readNextToken(input.nextToken, where);
-  const start = after === undefined ? 0 : all.findIndex((registration) => registration.label > after);
+  return pageBy(all, (registration) => registration.label, input, where, 'connectors');
+}
+
+/** One page of items sorted by `keyOf`, and the token of the next page (bound to `kind`) when there is one. */
+function pageBy<T>(
+  all: T[],
+  keyOf: (item: T) => string,
+  input: ListInput,
+  where: Where,
+  kind: string,
+): { items: T[]; nextToken?: string } {
+  const after = input.nextToken === undefined ? undefined : readNextToken(input.nextToken, where, kind);
+  const start = after === undefined ? 0 : all.findIndex((item) => keyOf(item) > after);
   const items = start < 0 ? [] : all.slice(start, start + input.maxResults);
   const last = items.at(-1);
-  const more = last !== undefined && all.some((registration) => registration.label > last.label);
-  return more && last ? { items, nextToken: writeNextToken(last.label, where) } : { items };
+  const more = last !== undefined && all.some((item) => keyOf(item) > keyOf(last));
+  return more && last ? { items, nextToken: writeNextToken(keyOf(last), where, kind) } : { items };
 }
 
 /** arn:aws:appflow:<region>:<account>:connector/<label>, the resource type IAM documents for connectors. */
@@ -324,12 +391,8 @@ function findFunction(functions: FunctionRegistry, lambdaArn: string): DeployedF
   return fn;
 }
 
-function invokeBy(where: Where, fn: DeployedFunction, connectorArn: string) {
-  return {
-    servicePrincipal: APPFLOW_PRINCIPAL,
-    functionArn: fn.arn,
-    context: { 'aws:SourceAccount': where.accountId, 'aws:SourceArn': connectorArn },
-  };
+function invokeBy(where: Where, connectorArn: string) {
+  return { service: APPFLOW_PRINCIPAL, sourceAccount: where.accountId, sourceArn: connectorArn };
 }
 
 function eventOf(where: Where, label: string, connectorArn: string, lambdaArn: string, clientToken?: string) {
@@ -343,19 +406,27 @@ function eventOf(where: Where, label: string, connectorArn: string, lambdaArn: s
   };
 }
 
-// Opaque to callers; bound to the account and Region it was issued for.
-function writeNextToken(label: string, where: Where): string {
-  return Buffer.from(JSON.stringify({ a: where.accountId, r: where.region, l: label })).toString('base64url');
+// Opaque to callers; bound to the account, Region and kind of list it was issued for.
+function writeNextToken(key: string, where: Where, kind: string): string {
+  return Buffer.from(JSON.stringify({ a: where.accountId, r: where.region, k: kind, l: key })).toString(
+    'base64url',
+  );
 }
 
-function readNextToken(token: string, where: Where): string {
+function readNextToken(token: string, where: Where, kind: string): string {
   try {
     const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
       a?: unknown;
       r?: unknown;
+      k?: unknown;
       l?: unknown;
     };
-    if (decoded.a === where.accountId && decoded.r === where.region && typeof decoded.l === 'string')
+    if (
+      decoded.a === where.accountId &&
+      decoded.r === where.region &&
+      decoded.k === kind &&
+      typeof decoded.l === 'string'
+    )
       return decoded.l;
   } catch {
     // Falls through to the refusal.

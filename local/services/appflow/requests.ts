@@ -15,6 +15,8 @@ const DESCRIPTION = { max: 1024, pattern: '[\\s\\w/!@#+=.-]*' };
 const LAMBDA_ARN = { max: 512, pattern: 'arn:aws:.*:.*:[0-9]+:.*' };
 const CLIENT_TOKEN = { min: 1, max: 256, pattern: '[ -~]+' };
 const NEXT_TOKEN = { max: 2048, pattern: '\\S+' };
+const PROFILE_NAME = { max: 256, pattern: '[\\w/!@#+=.-]+' };
+const MAX_PROFILE_NAMES = 100;
 
 export interface RegisterInput {
   connectorLabel: string;
@@ -48,6 +50,13 @@ export interface ListInput {
 export interface DescribeConnectorsInput extends ListInput {
   /** Empty: every type. */
   connectorTypes: string[];
+}
+
+export interface DescribeConnectorProfilesInput extends ListInput {
+  /** Empty: every profile. */
+  connectorProfileNames: string[];
+  connectorType?: string;
+  connectorLabel?: string;
 }
 
 const CONNECTOR_TYPES: readonly string[] = Object.values(ConnectorType);
@@ -136,6 +145,38 @@ export function readDescribeConnectors(body: Record<string, unknown>): DescribeC
   const page = pageOf(body, check);
   check.throwIfAny('ValidationException');
   return { ...page, connectorTypes };
+}
+
+export function readDescribeConnectorProfiles(body: Record<string, unknown>): DescribeConnectorProfilesInput {
+  const check = new ConstraintCheck();
+  const names = body.connectorProfileNames ?? [];
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
+    throw wrongType('connectorProfileNames', 'a list of strings');
+  }
+  if (names.length > MAX_PROFILE_NAMES) {
+    check.violation(
+      `[${names.join(', ')}]`,
+      'connectorProfileNames',
+      `Member must have length less than or equal to ${MAX_PROFILE_NAMES}`,
+    );
+  }
+  names.forEach((name: string, i) => {
+    check.string(`connectorProfileNames.${i + 1}.member`, name, PROFILE_NAME);
+  });
+  const connectorType = optionalString(body, 'connectorType');
+  const connectorLabel = optionalString(body, 'connectorLabel');
+  check.string('connectorType', connectorType, { enum: CONNECTOR_TYPES });
+  check.string('connectorLabel', connectorLabel, LABEL);
+  const page = pageOf(body, check);
+  check.throwIfAny('ValidationException');
+  return withOptional(
+    { ...page, connectorProfileNames: names as string[] },
+    { connectorType, connectorLabel },
+  );
+}
+
+export function readListFlows(body: Record<string, unknown>): ListInput {
+  return readList(body);
 }
 
 /** maxResults (1–100, default 20) and nextToken, as ListConnectors and DescribeConnectors take them. */

@@ -1,3 +1,4 @@
+import type { ConnectorProfile, Flow } from './catalog.js';
 import type { ConnectorConfiguration } from './connector.js';
 import type { Registration } from './store.js';
 
@@ -54,6 +55,44 @@ export function connectorDetail(registration: Registration): Record<string, unkn
     connectorProvisioningType: 'LAMBDA',
     connectorModes: answer.connectorModes,
     supportedDataTransferTypes: ['RECORD'],
+  });
+}
+
+/** ConnectorProfile as DescribeConnectorProfiles answers it. */
+export function connectorProfile(profile: ConnectorProfile): Record<string, unknown> {
+  return compact({
+    connectorProfileArn: profile.arn,
+    connectorProfileName: profile.name,
+    connectorType: profile.connectorType,
+    connectorLabel: profile.connectorLabel,
+    connectionMode: profile.connectionMode,
+    credentialsArn: profile.credentialsArn,
+    connectorProfileProperties:
+      profile.connectorType === 'CustomConnector'
+        ? { CustomConnector: compact({ profileProperties: profile.profileProperties }) }
+        : {},
+    createdAt: profile.createdAt / 1000,
+    lastUpdatedAt: profile.lastUpdatedAt / 1000,
+  });
+}
+
+/** FlowDefinition as ListFlows answers it. */
+export function flowDefinition(flow: Flow): Record<string, unknown> {
+  return compact({
+    flowArn: flow.arn,
+    description: flow.description,
+    flowName: flow.name,
+    flowStatus: flow.status,
+    sourceConnectorType: flow.sourceConnectorType,
+    sourceConnectorLabel: flow.sourceConnectorLabel,
+    destinationConnectorType: flow.destinationConnectorType,
+    destinationConnectorLabel: flow.destinationConnectorLabel,
+    triggerType: flow.triggerType,
+    createdAt: flow.createdAt / 1000,
+    lastUpdatedAt: flow.createdAt / 1000,
+    createdBy: flow.createdBy,
+    lastUpdatedBy: flow.createdBy,
+    tags: flow.tags,
   });
 }
 

@@ -1,8 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AwsRequest, BusEvent, Caller } from '../../types.js';
 
-/** The Lambda API calls CloudTrail records with their dated event names. */
+/**
+ * The Lambda API calls CloudTrail records, with the dated event names the Lambda Developer Guide lists
+ * ("Logging AWS Lambda API calls using AWS CloudTrail").
+ */
 export const CLOUDTRAIL_EVENT_NAMES = {
+  DeleteFunction: 'DeleteFunction20150331',
   TagResource: 'TagResource20170331v2',
   UntagResource: 'UntagResource20170331v2',
   AddPermission: 'AddPermission20150331v2',
@@ -15,6 +19,8 @@ export type RecordedAction = keyof typeof CLOUDTRAIL_EVENT_NAMES;
  * The event a successful management call puts on the default bus of the function's account, as
  * CloudTrail delivers it to EventBridge ("AWS API Call via CloudTrail", source aws.lambda). With it,
  * `aws lambda tag-resource` against the stack starts a registration as it would in an account.
+ * requestParameters are the request's members as the caller sent them (DeleteFunction's
+ * functionName may be a name, a partial ARN or an ARN).
  */
 export function cloudTrailEvent(
   request: AwsRequest,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../../http/errors.js';
 import { jsonResponse } from '../../http/protocols.js';
+import type { RoleRegistry } from '../../iam/roles.js';
 import type {
   AwsRequest,
   AwsResponse,
@@ -12,6 +13,7 @@ import type {
 import { functionArn, parseFunctionReference } from '../../world/functions.js';
 import { cloudTrailEvent, type RecordedAction } from './cloudtrail.js';
 import { codeLocation, functionConfiguration } from './configuration.js';
+import { closeEnvironments } from './environments.js';
 import {
   accessDenied,
   functionNotFound,
@@ -45,6 +47,8 @@ export interface LambdaState {
   onBackgroundError?: (error: unknown) => void;
   inactiveRecoveryMs?: number;
   asyncRetryDelayMs: number;
+  /** The roles of the deployed templates: a session of one may do only what its policies allow. */
+  roles?: RoleRegistry;
 }
 
 type Operation = (
@@ -57,6 +61,7 @@ type Operation = (
 export const OPERATIONS: Record<Route['operation'], Operation> = {
   ListFunctions: listFunctions,
   GetFunction: getFunction,
+  DeleteFunction: deleteFunction,
   GetFunctionConfiguration: (state, request, route) => {
     const fn = target(state, request, route.functionName ?? '', 'GetFunctionConfiguration');
     return jsonResponse(functionConfiguration(fn, revisionOf(state, fn)));
@@ -78,14 +83,50 @@ function getFunction(state: LambdaState, request: AwsRequest, route: Route): Aws
   return jsonResponse({
     Configuration: functionConfiguration(fn, revisionOf(state, fn)),
     Code: codeLocation(fn),
-    ...(Object.keys(fn.tags).length > 0 ? { Tags: { ...fn.tags } } : {}),
+    // GetFunction answers the tags only to a caller that may also call ListTags.
+    ...(Object.keys(fn.tags).length > 0 &&
+    !state.roles?.denial(request.caller, 'lambda:ListTags', fn.arn, 403)
+      ? { Tags: { ...fn.tags } }
+      : {}),
     ...(fn.reservedConcurrency !== undefined
       ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }
       : {}),
   });
 }
 
+/**
+ * DeleteFunction of the unqualified function: it leaves the registry (Invoke and every other call then
+ * answer ResourceNotFoundException), its environments close, and CloudTrail records
+ * DeleteFunction20150331 with the functionName as the caller gave it. Only $LATEST exists here, so a
+ * version qualifier names nothing; deleting $LATEST alone is refused as Lambda refuses it.
+ */
+function deleteFunction(state: LambdaState, request: AwsRequest, route: Route): AwsResponse {
+  const name = route.functionName ?? '';
+  const qualifier = request.query.get('Qualifier');
+  if (qualifier === '$LATEST' || parseFunctionReference(name)?.qualifier === '$LATEST') {
+    throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+  }
+  const fn = target(state, request, name, 'DeleteFunction', qualifier);
+  state.registry.delete(fn);
+  state.revisions.delete(fn);
+  closeEnvironments(state.runtime, fn);
+  const requestId = randomUUID();
+  record(
+    state,
+    request,
+    'DeleteFunction',
+    fn,
+    { functionName: name, ...(qualifier ? { qualifier } : {}) },
+    null,
+    requestId,
+  );
+  return empty(204, requestId);
+}
+
 function listFunctions(state: LambdaState, request: AwsRequest): AwsResponse {
+  // ListFunctions has no resource type: policies grant it on "*".
+  const denied = state.roles?.denial(request.caller, 'lambda:ListFunctions', '*', 403);
+  if (denied) throw denied;
   const maxItemsText = request.query.get('MaxItems');
   const maxItems = maxItemsText === null ? DEFAULT_PAGE : Number(maxItemsText);
   if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10000) {
@@ -236,6 +277,7 @@ function untagResource(state: LambdaState, request: AwsRequest, route: Route): A
   if (keys.length === 0) throw validation('null', 'tagKeys', 'Member must not be null');
   const remaining = { ...fn.tags };
   for (const key of keys) delete remaining[key];
+  if (Object.keys(fn.tags).length > 0 && Object.keys(remaining).length === 0) fn.hadTags = true;
   fn.tags = remaining;
   const requestId = randomUUID();
   record(state, request, 'UntagResource', fn, { resource: fn.arn, tagKeys: keys }, null, requestId);
@@ -345,6 +387,8 @@ function target(
   if (accountId !== request.caller.accountId && !(fn && allowsCaller(fn, request.caller, action))) {
     throw accessDenied(request.caller, action, arn);
   }
+  const denied = state.roles?.denial(request.caller, `lambda:${action}`, fn?.arn ?? arn, 403);
+  if (denied) throw denied;
   if (!fn || (version !== undefined && version !== '$LATEST')) throw functionNotFound(arn);
   return fn;
 }

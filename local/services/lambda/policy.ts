@@ -1,4 +1,6 @@
 import { AwsServiceError } from '../../http/errors.js';
+import { allows, type PolicyStatement as IamStatement, type PolicyRequest } from '../../iam/policy.js';
+import { principalOf as principalOfCaller } from '../../iam/roles.js';
 import type { Caller, DeployedFunction } from '../../types.js';
 import type { PolicyStatement } from '../../world/schema.js';
 import { invalidParameter, validation } from './errors.js';
@@ -102,28 +104,18 @@ function principalOf(principal: string): PolicyStatement['Principal'] {
 }
 
 /**
- * Whether a principal of another account may call `lambda:<action>` on the function: an Allow
- * statement naming its account, its role or its session, without conditions (conditions on AWS
- * principals need context the emulation does not have, so they never match).
+ * Whether a principal of another account may call `lambda:<action>` on the function: the function's
+ * resource policy evaluated by IAM's rules (local/iam), an explicit Deny winning.
  */
 export function allowsCaller(fn: DeployedFunction, caller: Caller, action: string): boolean {
-  const names = new Set(
-    [
-      '*',
-      caller.accountId,
-      `arn:aws:iam::${caller.accountId}:root`,
-      caller.principalArn,
-      caller.roleArn,
-    ].filter((name): name is string => name !== undefined),
-  );
-  const matching = fn.policy.filter(
-    (statement) =>
-      statement.Principal.AWS !== undefined &&
-      names.has(statement.Principal.AWS) &&
-      actionMatches(statement.Action, action),
-  );
-  if (matching.some((statement) => statement.Effect === 'Deny')) return false;
-  return matching.some((statement) => statement.Effect === 'Allow' && statement.Condition === undefined);
+  return allowedOnFunction(fn, {
+    action: `lambda:${action}`,
+    principal: principalOfCaller(caller),
+    context: {
+      'aws:PrincipalAccount': caller.accountId,
+      'aws:PrincipalArn': caller.roleArn ?? caller.principalArn,
+    },
+  });
 }
 
 /** The request context AWS evaluates a service principal's invocation in. */
@@ -135,62 +127,26 @@ export interface ServiceInvocation {
 }
 
 /**
- * Whether the resource policy lets an AWS service invoke the function in this context: an Allow
- * statement for the service principal and lambda:InvokeFunction whose every condition holds, and
- * no Deny that matches. For the AppFlow emulation, which invokes connectors as appflow.amazonaws.com.
+ * Whether the resource policy lets an AWS service invoke the function in this context (the
+ * aws:SourceAccount and aws:SourceArn the service sends). AppFlow invokes connectors this way.
  *
  * @example allowsServiceInvoke(fn, { service: 'appflow.amazonaws.com', sourceAccount: '111111111111', sourceArn: 'arn:aws:appflow:eu-west-1:111111111111:connector/x' })
  */
 export function allowsServiceInvoke(fn: DeployedFunction, invocation: ServiceInvocation): boolean {
-  const context: Record<string, string | undefined> = {
-    'aws:sourceaccount': invocation.sourceAccount,
-    'aws:sourcearn': invocation.sourceArn,
-  };
-  const matching = fn.policy.filter(
-    (statement) =>
-      (statement.Principal.Service === invocation.service || statement.Principal.AWS === '*') &&
-      actionMatches(statement.Action, 'InvokeFunction') &&
-      conditionsHold(statement.Condition, context),
-  );
-  if (matching.some((statement) => statement.Effect === 'Deny')) return false;
-  return matching.some((statement) => statement.Effect === 'Allow');
+  return allowedOnFunction(fn, {
+    action: 'lambda:InvokeFunction',
+    principal: { kind: 'service', service: invocation.service },
+    context: { 'aws:SourceAccount': invocation.sourceAccount, 'aws:SourceArn': invocation.sourceArn },
+  });
 }
 
-function actionMatches(pattern: string, action: string): boolean {
+// A statement may name the function or its $LATEST version.
+function allowedOnFunction(fn: DeployedFunction, request: Omit<PolicyRequest, 'resource'>): boolean {
+  const statements = fn.policy as unknown as IamStatement[];
   return (
-    pattern === '*' || pattern === 'lambda:*' || pattern.toLowerCase() === `lambda:${action}`.toLowerCase()
+    allows(statements, { ...request, resource: fn.arn }) ||
+    allows(statements, { ...request, resource: `${fn.arn}:$LATEST` })
   );
-}
-
-function conditionsHold(
-  condition: PolicyStatement['Condition'],
-  context: Record<string, string | undefined>,
-): boolean {
-  if (!condition) return true;
-  return Object.entries(condition).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, expected]) => {
-      const actual = context[key.toLowerCase()];
-      if (actual === undefined) return false;
-      switch (operator) {
-        case 'StringEquals':
-        case 'ArnEquals':
-          return actual === expected;
-        case 'StringLike':
-        case 'ArnLike':
-          return wildcard(expected).test(actual);
-        default:
-          return false;
-      }
-    }),
-  );
-}
-
-function wildcard(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
 }
 
 function requiredText(value: unknown, field: string): string {

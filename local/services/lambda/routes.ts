@@ -2,6 +2,7 @@
 export type LambdaOperation =
   | 'ListFunctions'
   | 'GetFunction'
+  | 'DeleteFunction'
   | 'GetFunctionConfiguration'
   | 'GetPolicy'
   | 'AddPermission'
@@ -22,7 +23,7 @@ export interface Route {
 /** The operations and HTTP bindings, from Lambda's service model (@aws-sdk/client-lambda schemas). */
 export const SERVED_OPERATIONS: readonly string[] = [
   'GET /2015-03-31/functions (ListFunctions)',
-  'GET /2015-03-31/functions/{FunctionName} (GetFunction)',
+  'GET|DELETE /2015-03-31/functions/{FunctionName} (GetFunction, DeleteFunction)',
   'GET /2015-03-31/functions/{FunctionName}/configuration (GetFunctionConfiguration)',
   'GET|POST /2015-03-31/functions/{FunctionName}/policy (GetPolicy, AddPermission)',
   'DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId} (RemovePermission)',
@@ -48,8 +49,11 @@ export function route(method: string, path: string): Route | undefined {
   if (version === '2015-03-31' && collection === 'functions') {
     if (label === undefined || label === '')
       return method === 'GET' ? { operation: 'ListFunctions' } : undefined;
-    if (sub === undefined)
-      return method === 'GET' ? { operation: 'GetFunction', functionName: label } : undefined;
+    if (sub === undefined) {
+      if (method === 'GET') return { operation: 'GetFunction', functionName: label };
+      if (method === 'DELETE') return { operation: 'DeleteFunction', functionName: label };
+      return undefined;
+    }
     if (sub === 'configuration' && subLabel === undefined && method === 'GET') {
       return { operation: 'GetFunctionConfiguration', functionName: label };
     }

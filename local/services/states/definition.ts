@@ -10,6 +10,8 @@ export interface AslRetrier {
 
 export interface AslState {
   Type: string;
+  Next?: string;
+  End?: boolean;
   Resource?: string;
   Retry?: AslRetrier[];
   TimeoutSeconds?: number;

@@ -1,12 +1,22 @@
 import './polyfill.js';
 import { randomBytes } from 'node:crypto';
 import type { DeployedStateMachine } from '../../deploy/resources.js';
+import type { RoleRegistry } from '../../iam/roles.js';
 import type { Caller, FunctionRuntime } from '../../types.js';
 import type { EventPublisher } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
 import { data, ExecutionHistory, type HistoryEvent } from './history.js';
-import { ExecutionTimeoutError, type RunOptions, type StateMachine } from './interpreter.js';
+import { ExecutionTimeoutError, type RunOptions, StateMachine } from './interpreter.js';
 import { type DataLimitExceededError, exceedsPayloadQuota, resultOverQuota } from './payload-quota.js';
+import {
+  CLIENT_TOKEN_TTL_MS,
+  CLIENT_TOKENS_KEPT,
+  entryStateName,
+  type ResumePoint,
+  ResumeTracker,
+  redriveDefinition,
+  redriveRefusal,
+} from './redrive.js';
 import { RetryTiming } from './retry-timing.js';
 import { type TaskAttempt, type TaskHandler, type TaskObserver, taskHandler } from './tasks.js';
 
@@ -34,6 +44,10 @@ export interface ExecutionRecord {
   lambdaInvocations: number;
   /** Retries made by Retry fields. */
   retries: number;
+  /** Successful RedriveExecution calls. */
+  redriveCount: number;
+  /** The last redrive. */
+  redriveDate?: Date;
 }
 
 /** A state machine ready to run: its interpreter and how each Task state runs. */
@@ -52,6 +66,8 @@ export interface RunDependencies {
   timeScale: number;
   now: () => Date;
   random: () => number;
+  /** The roles of the deployed templates: the state machine's role may do only what they allow. */
+  roles?: RoleRegistry;
 }
 
 /** An event of the interpreter's eventLogs (its EventLog type is not exported). */
@@ -63,6 +79,12 @@ interface InterpreterEvent {
   Cause?: unknown;
 }
 
+/** A task attempt, with the run it belongs to. */
+type RunAttempt = TaskAttempt & { resource?: string; resourceType?: string; generation: number };
+
+/** The definition as the interpreter takes it. */
+type Definition = ConstructorParameters<typeof StateMachine>[0];
+
 /**
  * One execution, run by aws-local-stepfunctions with the Task states overridden (tasks.ts), its
  * history written as Step Functions writes it from the interpreter's event log and the task
@@ -73,22 +95,30 @@ interface InterpreterEvent {
  * with States.DataLimitExceeded, when its StateExited event is read. That is before the next Task
  * state does anything (it yields first, then finds the execution failed); the states in between
  * (Pass, Choice) act on nothing.
+ *
+ * The interpreter cannot resume a run, so a redrive is a new run of the same states entered at the
+ * state where the last one stopped (redrive.ts), appending to the same record and history.
  */
 export class ExecutionRun implements TaskObserver {
   readonly record: ExecutionRecord;
-  readonly done: Promise<ExecutionRecord>;
+  private current: Promise<ExecutionRecord>;
   private readonly history: ExecutionHistory;
-  private readonly timing: RetryTiming;
-  private readonly openAttempts = new Map<
-    string,
-    TaskAttempt & { resource?: string; resourceType?: string }
-  >();
+  private timing: RetryTiming;
+  private readonly openAttempts = new Map<string, RunAttempt>();
+  /** Counts the runs: an attempt of an earlier run (a timed-out task answering late) is ignored. */
+  private generation = 0;
   private abortExecution: () => void = () => {};
   private stopRequest: { error?: string; cause?: string } | undefined;
   /** Set when a state's output went over the payload quota: the execution failed there. */
   private dataLimit: DataLimitExceededError | undefined;
   private lastEntered: string | undefined;
   private finished = false;
+  /** Where this run's events begin in the history (after ExecutionRedriven for a redrive). */
+  private runStart = 0;
+  /** The Pass state a redriven run enters through; its events are not Step Functions'. */
+  private entryState: string | undefined;
+  private readonly resume: ResumeTracker;
+  private readonly redriveTokens: { token: string; firstUsed: Date; redriveDate: Date }[] = [];
   /** True once the interpreter has returned and the record is final. */
   ended = false;
 
@@ -99,6 +129,7 @@ export class ExecutionRun implements TaskObserver {
   ) {
     this.history = new ExecutionHistory(deps.now);
     this.timing = new RetryTiming(prepared.states, deps.timeScale, deps.random);
+    this.resume = new ResumeTracker(this.topLevelStates());
     this.record = {
       executionArn: start.executionArn,
       stateMachineArn: prepared.machine.arn,
@@ -111,8 +142,70 @@ export class ExecutionRun implements TaskObserver {
       transitions: 0,
       lambdaInvocations: 0,
       retries: 0,
+      redriveCount: 0,
     };
-    this.done = this.run();
+    this.current = this.run(prepared.interpreter);
+  }
+
+  /** Resolves when the latest run (the start, or the last redrive) has ended. */
+  get done(): Promise<ExecutionRecord> {
+    return this.current;
+  }
+
+  /** The redriveDate a RedriveExecution with this client token already answered, within its 15 minutes. */
+  redrivenWith(clientToken: string | undefined, now: Date): Date | undefined {
+    if (clientToken === undefined) return undefined;
+    return this.redriveTokens.find(
+      (used) => used.token === clientToken && now.getTime() - used.firstUsed.getTime() <= CLIENT_TOKEN_TTL_MS,
+    )?.redriveDate;
+  }
+
+  /** Where a redrive would continue, and why the local stack could not do it (Parallel, Map). */
+  redrivePoint(): { point: ResumePoint; refusal?: string } {
+    const point = this.resume.point ?? {
+      stateName: (this.prepared.machine.definition as { StartAt: string }).StartAt,
+      input: JSON.parse(this.record.input),
+    };
+    const refusal = redriveRefusal(this.topLevelStates(), point);
+    return refusal === undefined ? { point } : { point, refusal };
+  }
+
+  /**
+   * RedriveExecution, once the service has found the execution redrivable and its last run ended:
+   * appends ExecutionRedriven and runs again from the state that did not complete, with the input
+   * it received; retry counts start afresh, as on AWS.
+   */
+  redrive(clientToken: string | undefined): Date {
+    const { point } = this.redrivePoint();
+    const now = this.deps.now();
+    this.record.redriveCount++;
+    this.record.redriveDate = now;
+    this.record.status = 'RUNNING';
+    for (const key of ['stopDate', 'output', 'error', 'cause'] as const) delete this.record[key];
+    if (clientToken !== undefined) {
+      this.redriveTokens.push({ token: clientToken, firstUsed: now, redriveDate: now });
+      if (this.redriveTokens.length > CLIENT_TOKENS_KEPT) this.redriveTokens.shift();
+    }
+    this.stopRequest = undefined;
+    this.lastEntered = undefined;
+    this.finished = false;
+    this.ended = false;
+    for (const attempt of this.openAttempts.values()) attempt.closed = true;
+    this.openAttempts.clear();
+    this.generation++;
+    this.timing = new RetryTiming(this.prepared.states, this.deps.timeScale, this.deps.random);
+    this.runStart = this.history.events.length;
+    this.history.add('ExecutionRedriven', { redriveCount: this.record.redriveCount });
+    const states = this.topLevelStates();
+    this.entryState = entryStateName(states);
+    const definition = redriveDefinition(
+      this.prepared.machine.definition as unknown as Definition,
+      point,
+      this.entryState,
+    );
+    // The definition is the deployed one (already validated) plus a Pass state.
+    this.current = this.run(new StateMachine(definition, { validationOptions: { noValidate: true } }));
+    return now;
   }
 
   /** StopExecution: aborts a running execution and returns its stop date. */
@@ -136,9 +229,10 @@ export class ExecutionRun implements TaskObserver {
     await new Promise((resolve) => setImmediate(resolve));
     if (this.dataLimit !== undefined) throw this.dataLimit;
     const resource = this.prepared.tasks.get(stateName);
-    const attempt = {
+    const attempt: RunAttempt = {
       stateName,
       kind,
+      generation: this.generation,
       closed: this.finished,
       ...(resource?.kind === 'events-put' ? { resourceType: 'events', resource: 'putEvents' } : {}),
       ...(resource?.kind === 'lambda-invoke' ? { resourceType: 'lambda', resource: 'invoke' } : {}),
@@ -149,20 +243,29 @@ export class ExecutionRun implements TaskObserver {
   }
 
   note(attempt: TaskAttempt, type: string, details?: Record<string, unknown>): void {
-    if (!attempt.closed) this.append(type, details);
+    if (!attempt.closed && this.ofLatestRun(attempt)) this.append(type, details);
   }
 
   end(attempt: TaskAttempt, errorName: string | undefined): void {
     attempt.closed = true;
-    this.timing.attemptEnded(attempt.stateName, errorName);
+    if (this.ofLatestRun(attempt)) this.timing.attemptEnded(attempt.stateName, errorName);
+  }
+
+  /** Whether the attempt belongs to the latest run (not to one a redrive replaced). */
+  private ofLatestRun(attempt: TaskAttempt): boolean {
+    return (attempt as RunAttempt).generation === this.generation;
   }
 
   lambdaInvoked(): void {
     this.record.lambdaInvocations++;
   }
 
-  private async run(): Promise<ExecutionRecord> {
-    const { machine, interpreter, states, tasks, accountId, region } = this.prepared;
+  private topLevelStates(): Record<string, AslState> {
+    return (this.prepared.machine.definition as { States?: Record<string, AslState> }).States ?? {};
+  }
+
+  private async run(interpreter: StateMachine): Promise<ExecutionRecord> {
+    const { machine, states, tasks, accountId, region } = this.prepared;
     const roleName = machine.roleArn.slice(machine.roleArn.lastIndexOf('/') + 1);
     const caller: Caller = {
       accountId,
@@ -172,7 +275,14 @@ export class ExecutionRun implements TaskObserver {
     const handlers: Record<string, TaskHandler> = {};
     for (const [name, resource] of tasks) {
       const handler = taskHandler(
-        { runtime: this.deps.runtime, events: this.deps.events, caller, region, observer: this },
+        {
+          runtime: this.deps.runtime,
+          events: this.deps.events,
+          caller,
+          region,
+          observer: this,
+          ...(this.deps.roles ? { roles: this.deps.roles } : {}),
+        },
         name,
         states.get(name) as AslState,
         resource,
@@ -194,6 +304,10 @@ export class ExecutionRun implements TaskObserver {
           Name: this.record.name,
           RoleArn: machine.roleArn,
           StartTime: this.record.startDate.toISOString(),
+          RedriveCount: this.record.redriveCount,
+          ...(this.record.redriveDate !== undefined
+            ? { RedriveTime: this.record.redriveDate.toISOString() }
+            : {}),
         },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
@@ -229,8 +343,11 @@ export class ExecutionRun implements TaskObserver {
     // Past a state output over the quota the execution has failed: what the interpreter still does is not.
     if (this.dataLimit !== undefined) return;
     const { state } = event;
+    if (state !== undefined && state.name === this.entryState) return;
     switch (event.type) {
       case 'ExecutionStarted':
+        // A redriven run continues the execution: ExecutionRedriven stands for its start.
+        if (this.record.redriveCount > 0) break;
         this.append('ExecutionStarted', {
           input: this.record.input,
           inputDetails: { truncated: false },
@@ -241,6 +358,7 @@ export class ExecutionRun implements TaskObserver {
         if (state === undefined) break;
         this.record.transitions++;
         this.lastEntered = state.name;
+        this.resume.entered(state.name, state.input);
         this.openAttempts.delete(state.name);
         this.timing.stateEntered(state.name);
         this.append(`${state.type}StateEntered`, { name: state.name, ...data(state.input, 'input') });
@@ -251,6 +369,7 @@ export class ExecutionRun implements TaskObserver {
           this.failOnDataLimit(state.name);
           break;
         }
+        this.resume.exited(state.name, state.output);
         this.append(`${state.type}StateExited`, { name: state.name, ...data(state.output, 'output') });
         break;
       case 'StateFailed':
@@ -345,8 +464,11 @@ export class ExecutionRun implements TaskObserver {
       return;
     }
     this.record.status = 'FAILED';
-    const failed = this.history.events.findLast((event) => event.type === 'ExecutionFailed')
-      ?.executionFailedEventDetails as { error?: string; cause?: string } | undefined;
+    const failed = this.history.events
+      .slice(this.runStart)
+      .findLast((event) => event.type === 'ExecutionFailed')?.executionFailedEventDetails as
+      | { error?: string; cause?: string }
+      | undefined;
     if (failed?.error !== undefined) this.record.error = failed.error;
     if (failed?.cause !== undefined) this.record.cause = failed.cause;
     if (failed === undefined) {

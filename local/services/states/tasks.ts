@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../../http/errors.js';
+import type { RoleRegistry } from '../../iam/roles.js';
 import type { Caller, FunctionRuntime } from '../../types.js';
 import type { EventPublisher, PutEventsEntry } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
@@ -54,6 +55,8 @@ export interface TaskEnvironment {
   caller: Caller;
   region: string;
   observer: TaskObserver;
+  /** The roles of the deployed templates: the caller may invoke only what its role allows. */
+  roles?: RoleRegistry;
 }
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -79,6 +82,9 @@ async function invokeFunction(
   payload: JsonValue,
 ): Promise<{ result: JsonValue; statusCode: number }> {
   const [, , , region = env.region, accountId = env.caller.accountId] = functionArn.split(':');
+  // Step Functions names a 403 from Lambda after the service: Lambda.AWSLambdaException.
+  const denied = env.roles?.denial(env.caller, 'lambda:InvokeFunction', functionArn, 403);
+  if (denied) throw new TaskFailure('Lambda.AWSLambdaException', serviceCause('AWSLambda', denied));
   let outcome: Awaited<ReturnType<FunctionRuntime['invoke']>>;
   try {
     outcome = await env.runtime.invoke({

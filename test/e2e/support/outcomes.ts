@@ -32,11 +32,23 @@ export function executionsOf(stack: Stack, eventId: string): ExecutionRecord[] {
   });
 }
 
-/** The one execution an event started; throws when it started none or several. */
-export function executionOf(stack: Stack, eventId: string): ExecutionRecord {
-  const found = executionsOf(stack, eventId);
+/**
+ * The one execution of a workflow an event started (a TagResource signal starts one of each);
+ * throws when it started none or several.
+ */
+export function executionOf(
+  stack: Stack,
+  eventId: string,
+  workflow: 'registration' | 'unregistration' = 'registration',
+): ExecutionRecord {
+  const machines = new Set(
+    stack.landingZone.hubs.map((hub) =>
+      workflow === 'registration' ? hub.stateMachine.arn : hub.unregisterStateMachine?.arn,
+    ),
+  );
+  const found = executionsOf(stack, eventId).filter((execution) => machines.has(execution.stateMachineArn));
   if (found.length !== 1) {
-    throw new Error(`Event ${eventId} started ${found.length} executions; expected exactly one.`);
+    throw new Error(`Event ${eventId} started ${found.length} ${workflow} executions; expected exactly one.`);
   }
   return found[0] as ExecutionRecord;
 }
@@ -46,10 +58,10 @@ export function executionOf(stack: Stack, eventId: string): ExecutionRecord {
  * that a state machine's role put, not a person imitating them.
  */
 export function registrarEvents(stack: Stack): PublishedEvent[] {
-  const sessions = stack.landingZone.hubs.map(({ stateMachine }) => {
-    const roleName = stateMachine.roleArn.slice(stateMachine.roleArn.lastIndexOf('/') + 1);
-    return `:assumed-role/${roleName}/`;
-  });
+  const sessions = stack.landingZone.hubs
+    .flatMap(({ stateMachine, unregisterStateMachine }) => [stateMachine, unregisterStateMachine])
+    .flatMap((machine) => (machine ? [machine.roleArn] : []))
+    .map((roleArn) => `:assumed-role/${roleArn.slice(roleArn.lastIndexOf('/') + 1)}/`);
   return stack.events
     .publishedEvents()
     .filter(
@@ -90,6 +102,8 @@ export function alertsOf(stack: Stack, executionArn: string): Alert[] {
 export function outputOf(execution: ExecutionRecord): {
   function?: Record<string, unknown>;
   registration?: Record<string, unknown>;
+  removal?: Record<string, unknown>;
+  unregistrations?: Record<string, unknown>[];
 } {
   return execution.output === undefined ? {} : JSON.parse(execution.output);
 }

@@ -78,6 +78,11 @@ export class FakeRegistry implements FunctionRegistry {
   add(fn: DeployedFunction) {
     this.functions.push(fn);
   }
+  delete(fn: DeployedFunction) {
+    const index = this.functions.indexOf(fn);
+    if (index >= 0) this.functions.splice(index, 1);
+    return index >= 0;
+  }
 }
 
 export class FakeRuntime implements FunctionRuntime {

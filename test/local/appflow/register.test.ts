@@ -3,7 +3,7 @@ import {
   ConflictException,
   ConnectorServerException,
   DescribeConnectorCommand,
-  ListFlowsCommand,
+  DescribeFlowCommand,
   RegisterConnectorCommand,
   ResourceNotFoundException,
   ValidationException,
@@ -472,10 +472,10 @@ describe('AppFlow RegisterConnector', () => {
 
   describe('operations it does not emulate', () => {
     it('answers UnknownOperationException 404, naming the ones it implements', async () => {
-      const error = await rejectionOf(h.client().send(new ListFlowsCommand({})));
+      const error = await rejectionOf(h.client().send(new DescribeFlowCommand({ flowName: 'crm-to-s3' })));
 
       expect(error).toMatchObject({ name: 'UnknownOperationException', $metadata: { httpStatusCode: 404 } });
-      expect(error.message).toContain('does not implement POST /list-flows');
+      expect(error.message).toContain('does not implement POST /describe-flow');
     });
   });
 });

@@ -6,6 +6,7 @@ import { defaultLandingZone, HUB, ROOT } from '../support/hub.js';
 
 interface RuleFile {
   name: string;
+  workflows?: string[];
   eventPattern: Record<string, unknown>;
   inputTransformer?: { InputPathsMap: Record<string, string>; InputTemplate: string };
 }
@@ -31,7 +32,9 @@ describe('the packaged hub, deployed', () => {
     );
     expect(hub.functions.map((fn) => fn.name).sort()).toEqual([
       `${SERVICE}-dev-registerConnector`,
+      `${SERVICE}-dev-unregisterConnector`,
       `${SERVICE}-dev-verifyFunction`,
+      `${SERVICE}-dev-verifyRemoval`,
     ]);
     for (const fn of hub.functions)
       expect(fn.arn).toBe(`arn:aws:lambda:eu-west-1:${HUB}:function:${fn.name}`);
@@ -75,7 +78,8 @@ describe('the packaged hub, deployed', () => {
 
   it('gives each hub Region its own roles, so one Region’s policies never apply to another’s resources', () => {
     const roleArns = zone.hubs.map((deployed) => deployed.stack.roles.map((role) => role.arn).sort());
-    expect(roleArns[0]).toHaveLength(4);
+    // A role per function, per state machine and per workflow the rules start.
+    expect(roleArns[0]).toHaveLength(8);
     expect(new Set(roleArns.flat()).size).toBe(roleArns.flat().length);
   });
 
@@ -95,7 +99,11 @@ describe('the packaged hub, deployed', () => {
     expect(hub.table.timeToLiveAttribute).toBe('expiration');
   });
 
-  it('deploys each deploy-signal rule file on the hub bus and on the default bus, starting the workflow under the rules’ role', () => {
+  it('deploys each signal rule file on the hub bus and on the default bus, starting its workflows under the rules’ roles', () => {
+    const machines: Record<string, string | undefined> = {
+      'register-connector': hub.stateMachine.arn,
+      'unregister-connector': hub.unregisterStateMachine?.arn,
+    };
     for (const file of ruleFiles.filter((rule) => rule.inputTransformer !== undefined)) {
       const deployed = hub.stack.rules.filter(
         (rule) => JSON.stringify(rule.eventPattern) === JSON.stringify(file.eventPattern),
@@ -104,19 +112,21 @@ describe('the packaged hub, deployed', () => {
         ['default', hub.eventBus.name].sort(),
       );
       for (const rule of deployed) {
-        expect(rule.targets).toEqual([
-          expect.objectContaining({
-            kind: 'states',
-            arn: hub.stateMachine.arn,
-            inputTransformer: file.inputTransformer,
-            roleArn: expect.stringMatching(/^arn:aws:iam::111111111111:role\//),
-          }),
-        ]);
+        expect(rule.targets).toEqual(
+          (file.workflows ?? []).map((workflow) =>
+            expect.objectContaining({
+              kind: 'states',
+              arn: machines[workflow],
+              inputTransformer: file.inputTransformer,
+              roleArn: expect.stringMatching(/^arn:aws:iam::111111111111:role\//),
+            }),
+          ),
+        );
       }
     }
   });
 
-  it('routes ConnectorRegistrationFailed on the hub bus to the alert topic', () => {
+  it('routes ConnectorRegistrationFailed and ConnectorUnregistrationFailed on the hub bus to the alert topic', () => {
     const alert = ruleFiles.find((rule) => rule.inputTransformer === undefined);
     // Narrowed to the hub's own account on deploy: members must not forge alerts.
     const deployed = hub.stack.rules.filter(

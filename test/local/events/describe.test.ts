@@ -82,7 +82,10 @@ describe('EventsService', () => {
     });
 
     it('describes a rule and lists its targets', async () => {
-      const rule = harness.hub.stack.rules.find((candidate) => candidate.eventBusName === 'default');
+      const rule = harness.hub.stack.rules.find(
+        (candidate) =>
+          candidate.eventBusName === 'default' && candidate.targets[0]?.arn === harness.hub.stateMachine.arn,
+      );
       const described = await harness.client(HUB).send(new DescribeRuleCommand({ Name: rule?.name }));
       expect(described).toMatchObject({ Arn: rule?.arn, State: 'ENABLED', EventBusName: 'default' });
       expect(JSON.parse(described.EventPattern ?? '{}')).toEqual(rule?.eventPattern);

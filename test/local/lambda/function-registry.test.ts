@@ -99,7 +99,7 @@ describe('createFunctionRegistry', () => {
     });
   });
 
-  describe('list and add', () => {
+  describe('list, add and delete', () => {
     it('lists the functions of one account and Region by name', () => {
       expect(
         registry()
@@ -119,6 +119,18 @@ describe('createFunctionRegistry', () => {
       });
       expect(functions.get(ACCOUNT, 'eu-west-1', 'verify-function')?.kind).toBe('registrar');
       expect(functions.all()).toHaveLength(4);
+    });
+
+    it('deletes a function, and only the very one it is given', () => {
+      const functions = registry();
+      const zeta = functions.get(ACCOUNT, 'eu-west-1', 'zeta') as DeployedFunction;
+      const again = { ...zeta };
+      functions.add(again);
+      expect(functions.delete(zeta)).toBe(false);
+      expect(functions.get(ACCOUNT, 'eu-west-1', 'zeta')).toBe(again);
+      expect(functions.delete(again)).toBe(true);
+      expect(functions.get(ACCOUNT, 'eu-west-1', 'zeta')).toBeUndefined();
+      expect(functions.list(ACCOUNT, 'eu-west-1').map((fn) => fn.name)).toEqual(['alpha']);
     });
   });
 });

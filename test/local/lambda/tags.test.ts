@@ -64,7 +64,44 @@ describe('lambda service tags', () => {
     });
   });
 
+  describe('relabelling', () => {
+    it('records the new label in requestParameters.tags, as the request carried it', async () => {
+      const resource = arnOf('described-connector');
+      await stack.hub.send(
+        new TagResourceCommand({ Resource: resource, Tags: { 'appflow:connector-label': 'relabelled' } }),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(stack.events.at(-1)?.detail).toMatchObject({
+        eventName: 'TagResource20170331v2',
+        requestParameters: { resource, tags: { 'appflow:connector-label': 'relabelled' } },
+      });
+      expect((await stack.hub.send(new ListTagsCommand({ Resource: resource }))).Tags).toMatchObject({
+        'appflow:connector-label': 'relabelled',
+        'appflow:connector-description': 'Sample connector with a new description',
+      });
+    });
+  });
+
   describe('UntagResource', () => {
+    it('removes every key of the repeated tagKeys query parameter and records them in order', async () => {
+      const resource = arnOf('impostor-connector');
+      await stack.hub.send(
+        new TagResourceCommand({ Resource: resource, Tags: { team: 'sales', stage: 'prod' } }),
+      );
+      await stack.hub.send(
+        new UntagResourceCommand({ Resource: resource, TagKeys: ['appflow:connector-label', 'team'] }),
+      );
+      expect((await stack.hub.send(new ListTagsCommand({ Resource: resource }))).Tags).toEqual({
+        stage: 'prod',
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(stack.events.at(-1)?.detail).toMatchObject({
+        eventName: 'UntagResource20170331v2',
+        requestParameters: { resource, tagKeys: ['appflow:connector-label', 'team'] },
+        responseElements: null,
+      });
+    });
+
     it('removes the keys given', async () => {
       await stack.hub.send(
         new UntagResourceCommand({

@@ -84,6 +84,8 @@ export async function startStates(
   options: {
     timeScale?: number;
     random?: () => number;
+    now?: () => Date;
+    maxOpenExecutions?: number;
     publisher?: EventPublisher;
     hub?: HubDeployment;
   } = {},
@@ -99,6 +101,8 @@ export async function startStates(
     events: options.publisher ?? { putEvents: (...args) => (events as EventsService).putEvents(...args) },
     timeScale: options.timeScale ?? 0.001,
     ...(options.random !== undefined ? { random: options.random } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.maxOpenExecutions !== undefined ? { maxOpenExecutions: options.maxOpenExecutions } : {}),
   });
   states.deploy(hub.stack);
   const { world, zone } = await defaultLandingZone();

@@ -1,42 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadWorld, WorldFileError } from '../../../local/world/load.js';
+import { describe, expect, it } from 'vitest';
+import { loadWorld } from '../../../local/world/load.js';
+import { FIXTURES, MODULE, problemsOf, useVariants } from './support.js';
 
-const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 const VALID = join(FIXTURES, 'valid.json');
-const MODULE = join(FIXTURES, 'handlers', 'connector.mjs');
-const tmp = mkdtempSync(join(tmpdir(), 'world-'));
-
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-// biome-ignore lint/suspicious/noExplicitAny: the tests edit a free-form JSON document
-type Mutable = Record<string, any>;
-
 /** The valid world with one change, written to a temporary file (handlers made absolute so they still resolve). */
-function variant(change: (world: Mutable) => void): string {
-  const world = JSON.parse(readFileSync(VALID, 'utf8')) as Mutable;
-  for (const account of world.accounts) {
-    for (const fn of account.functions) fn.handler = `${MODULE}#handler`;
-  }
-  change(world);
-  const file = join(tmp, `world-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(world));
-  return file;
-}
-
-function problemsOf(file: string): string[] {
-  try {
-    loadWorld(file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(WorldFileError);
-    expect((error as Error).message).toContain(file);
-    return (error as WorldFileError).problems;
-  }
-  throw new Error('expected the world file to be refused');
-}
+const { variant, dir: tmp } = useVariants(VALID);
 
 describe('loadWorld', () => {
   describe('a valid file', () => {

@@ -93,7 +93,7 @@ export async function deliverPaced(
 /** The workflow's own events of one detail-type, with their detail. */
 export function registrarEvents(
   stack: Stack,
-  detailType: 'ConnectorRegistered' | 'ConnectorRegistrationFailed',
+  detailType: 'ConnectorRegistered' | 'ConnectorRegistrationFailed' | 'ConnectorUnregistrationFailed',
 ): { eventId: string; detail: Record<string, unknown> }[] {
   return stack.events
     .publishedEvents()
@@ -101,7 +101,7 @@ export function registrarEvents(
     .map((event) => ({ eventId: event.event.id, detail: event.event.detail as Record<string, unknown> }));
 }
 
-/** The alert topic's messages (the alert rule's transformed ConnectorRegistrationFailed events), parsed. */
+/** The alert topic's messages (the alert rule's transformed failure events), parsed. */
 export function alertMessages(stack: Stack): Record<string, unknown>[] {
   return stack.events.alerts().map((alert) => JSON.parse(alert.message) as Record<string, unknown>);
 }

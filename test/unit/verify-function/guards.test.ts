@@ -5,8 +5,8 @@ import {
   InvalidFunctionArnError,
   RegionNotServedError,
 } from '../../../functions/shared/errors.js';
-import { type GuardConfig, guardFunction } from '../../../functions/verify-function/guards.js';
-import { parseVerifyInput, type ValidInput } from '../../../functions/verify-function/input.js';
+import { type GuardConfig, guardFunction } from '../../../functions/shared/guards.js';
+import { parseVerifyInput, type ValidInput } from '../../../functions/shared/workflow-input.js';
 import { CONNECTOR_ARN, fixture } from './helpers.js';
 
 const open: GuardConfig = { partition: 'aws', allowedAccountIds: [], servedRegions: [] };
@@ -172,5 +172,73 @@ describe('guardFunction with a CloudFormation signal', () => {
         guardFunction(cloudformation('arn:aws:lambda:eu-west-1:333333333333:function:victim'), open),
       ).toThrow(AccountMismatchError);
     });
+  });
+});
+
+describe('guardFunction with a CloudTrail DeleteFunction signal', () => {
+  const deleteFunction = (functionArn: string, name = 'DeleteFunction20150331') => ({
+    accountId: '111111111111',
+    region: 'eu-west-1',
+    functionArn,
+    hints: {},
+    trigger: { kind: 'cloudtrail' as const, eventId: 'e-1', name, time: '2026-11-28T09:14:05Z' },
+    executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:sm:run',
+  });
+  const open = { partition: 'aws', allowedAccountIds: [], servedRegions: [] };
+  const FUNCTION = 'arn:aws:lambda:eu-west-1:111111111111:function:my-connector';
+
+  describe('resolves the FunctionName its caller gave', () => {
+    it.each([
+      ['a name', 'my-connector'],
+      ['a partial ARN', '111111111111:function:my-connector'],
+      ['a full ARN', FUNCTION],
+    ])('%s, in the envelope’s Region and the hub’s partition', (_, functionName) => {
+      expect(guardFunction(deleteFunction(functionName), open)).toEqual({
+        lambdaArn: FUNCTION,
+        arn: {
+          partition: 'aws',
+          region: 'eu-west-1',
+          accountId: '111111111111',
+          functionName: 'my-connector',
+        },
+      });
+    });
+
+    it('under the other name Lambda logs, DeleteFunction', () => {
+      expect(guardFunction(deleteFunction('my-connector', 'DeleteFunction'), open).lambdaArn).toBe(FUNCTION);
+    });
+
+    it('with a version: the version is set apart, so the caller knows only it was deleted', () => {
+      expect(guardFunction(deleteFunction('my-connector:7'), open)).toMatchObject({
+        lambdaArn: FUNCTION,
+        strippedQualifier: '7',
+      });
+    });
+  });
+
+  describe('refuses', () => {
+    it('a partial ARN of another account (AccountMismatchError)', () => {
+      expect(() => guardFunction(deleteFunction('333333333333:function:victim'), open)).toThrow(
+        AccountMismatchError,
+      );
+    });
+
+    it('a FunctionName that is neither a name nor an ARN', () => {
+      expect(() => guardFunction(deleteFunction('my connector'), open)).toThrow(
+        /neither a Lambda function name/,
+      );
+    });
+
+    it('an alias: DeleteFunction deletes versions only', () => {
+      expect(() => guardFunction(deleteFunction('my-connector:live'), open)).toThrow(InvalidFunctionArnError);
+    });
+  });
+
+  it('leaves a bare name of any other CloudTrail signal to the ARN parser, which refuses it', () => {
+    const tagResource = {
+      ...deleteFunction('my-connector'),
+      trigger: { ...deleteFunction('x').trigger, name: 'TagResource20170331v2' },
+    };
+    expect(() => guardFunction(tagResource, open)).toThrow(InvalidFunctionArnError);
   });
 });

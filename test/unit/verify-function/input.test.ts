@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../functions/shared/errors.js';
-import { correlationKeys, parseVerifyInput } from '../../../functions/verify-function/input.js';
+import { correlationKeys, parseVerifyInput } from '../../../functions/shared/workflow-input.js';
 import { fixture } from './helpers.js';
 
 function refused(event: unknown): InvalidInputError {
