@@ -1,18 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
+import { loadHubConfig } from '../../../functions/shared/config.js';
 import { createMetrics } from '../../../functions/shared/metrics.js';
 import { createPacedClientFactory } from '../../../functions/shared/paced-clients.js';
 import type { Tracing } from '../../../functions/shared/tracing.js';
 
-const hub = {
-  hubAccountId: '111111111111',
-  spokeRoleName: 'AppFlowConnectorRegistrar',
-  spokeExternalId: undefined,
-  allowedAccountIds: [],
-  servedRegions: [],
-  partition: 'aws',
-};
+const hub = loadHubConfig({ HUB_ACCOUNT_ID: '111111111111', SPOKE_ROLE_NAME: 'AppFlowConnectorRegistrar' });
 const target = {
   accountId: '444455556666',
   region: 'eu-west-1',
