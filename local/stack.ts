@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeployedStack } from './deploy/deploy.js';
+import { TemplateError } from './deploy/errors.js';
 import { deployLandingZone, type HubDeployment, type LandingZone } from './deploy/landing-zone.js';
 import { packageHub } from './deploy/package.js';
 import { checkServiceRoles } from './deploy/service-roles.js';
@@ -28,7 +29,7 @@ import {
   serverlessDeployment,
 } from './services/cloudformation.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
-import { createLambdaService } from './services/lambda.js';
+import { createLambdaService, type LambdaService } from './services/lambda.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
 import { createTaggingService } from './services/tagging.js';
@@ -204,10 +205,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       timeScale,
     });
     cleanups.push(() => states.close());
-    events = createEventsService({ world, roles, executions: states, timeScale });
+    let lambda: LambdaService | undefined;
+    events = createEventsService({
+      world,
+      roles,
+      executions: states,
+      timeScale,
+      invokeFunction: (functionArn, payload, invocation) =>
+        requireValue(lambda).invokeEvent(functionArn, payload, invocation),
+    });
     cleanups.push(() => requireValue(events).close());
 
-    const lambda = createLambdaService({
+    lambda = createLambdaService({
       roles,
       registry,
       runtime,
@@ -264,6 +273,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const hub of landingZone.hubs)
       cloudformation.deploy(hub.stack, serverlessDeployment(options.stage ?? 'dev'));
     for (const spoke of landingZone.spokes) cloudformation.deploy(spoke, STACK_SET_DEPLOYMENT);
+    // After every function exists: a permission may name a function of another stack.
+    for (const deployed of stacks) {
+      for (const { functionName, statement } of deployed.permissions) {
+        const fn = registry.get(deployed.accountId, deployed.region, functionName);
+        if (!fn) {
+          throw new TemplateError(
+            `${deployed.stackName}: ${statement.Sid} grants on ${functionName}, which does not exist.`,
+          );
+        }
+        fn.policy.push(statement);
+      }
+    }
     await createTables(dynamo.endpoint, stacks);
 
     const stack: Stack = {

@@ -14,6 +14,9 @@ const path = require('node:path');
 
 const RULES_DIR = path.join(__dirname, '..', 'events', 'rules');
 const ALERT_RULE = 'alert-workflow-failed';
+// functions/shared/event-types.ts REGISTRAR_SOURCE (this file is CommonJS run by osls; test/template
+// checks the two agree).
+const REGISTRAR_SOURCE = 'appflow.connector-registrar';
 
 // The state machines a signal may start, by ASL file name, and the role EventBridge assumes to start
 // each (resources/iam.yml): one role per workflow, so a rule can start only the workflows it names.
@@ -173,6 +176,54 @@ function buildRuleResources(rules) {
   return { Resources: resources };
 }
 
-module.exports = () => buildRuleResources(readRuleFiles());
+/**
+ * The hub bus's policy: principals of the organization may put events on it, and only the kinds the
+ * signal rules listen for (their detail-types), never one with the registrar's own source, so a member
+ * account cannot forge what the workflows publish or put anything the hub has no rule for.
+ */
+function hubBusPolicy(rules, organizationId) {
+  const detailTypes = new Set();
+  for (const rule of rules.filter((candidate) => candidate.inputTransformer)) {
+    const listed = rule.eventPattern['detail-type'];
+    if (!Array.isArray(listed) || listed.some((value) => typeof value !== 'string')) {
+      throw new Error(
+        `events/rules/${rule.name}.json: a signal's pattern must list its detail-types, since the hub bus policy admits only those.`,
+      );
+    }
+    for (const value of listed) detailTypes.add(value);
+  }
+  return {
+    Type: 'AWS::Events::EventBusPolicy',
+    Properties: {
+      EventBusName: { Ref: 'HubEventBus' },
+      StatementId: 'AllowSignalsFromOrganization',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': ['HubEventBus', 'Arn'] },
+        Condition: {
+          StringEquals: {
+            'aws:PrincipalOrgID': organizationId,
+            'events:detail-type': [...detailTypes].sort(),
+          },
+          StringNotEquals: { 'events:source': REGISTRAR_SOURCE },
+        },
+      },
+    },
+  };
+}
+
+module.exports = async ({ resolveVariable }) => {
+  const rules = readRuleFiles();
+  const { Resources } = buildRuleResources(rules);
+  return {
+    Resources: {
+      ...Resources,
+      HubEventBusPolicy: hubBusPolicy(rules, await resolveVariable('param:organizationId')),
+    },
+  };
+};
 module.exports.readRuleFiles = readRuleFiles;
 module.exports.buildRuleResources = buildRuleResources;
+module.exports.hubBusPolicy = hubBusPolicy;

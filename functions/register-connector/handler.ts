@@ -23,6 +23,7 @@ import {
   watchReplay,
 } from './registration-metrics.js';
 import { replayOrRegister } from './replay-or-register.js';
+import { SPOKE_ACTIONS } from './spoke-actions.js';
 
 const metrics = createMetrics();
 // Tracer is loaded only when the `tracing` parameter is on; otherwise this changes nothing.
@@ -39,7 +40,7 @@ const idempotent = createIdempotentRegistration(
 
 // Every AppFlow call waits for its slot in the account's and Region's request budget, shared by all
 // concurrent invocations of the registrar's functions through the idempotency table.
-const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, {
+const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, SPOKE_ACTIONS, {
   dynamodb,
   metrics,
   tracing,

@@ -3,7 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { HubConfig } from './config.js';
-import { SpokeRoleAccessDeniedError } from './errors.js';
+import { SpokeRoleAccessDeniedError, SpokeRoleUnavailableError } from './errors.js';
 
 /** The AWS clients a handler uses in one account and Region. */
 export interface AccountClients {
@@ -21,6 +21,11 @@ export interface Target {
 /** The hub's settings (functions/shared/config.ts) plus what a test may replace. */
 export interface ClientFactoryOptions
   extends Pick<HubConfig, 'hubAccountId' | 'spokeRoleName' | 'spokeExternalId' | 'partition'> {
+  /**
+   * The IAM actions this function needs in a member account: the spoke role is assumed with a session
+   * policy that allows only these, so one function cannot use what the role grants another.
+   */
+  spokeActions: readonly string[];
   sts?: STSClient;
   /** Called once for each AppFlow client created, e.g. to add the request pacer's middleware. */
   onAppflowClient?: (client: AppflowClient, target: Target) => void;
@@ -55,6 +60,7 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
         roleArn: `arn:${options.partition}:iam::${target.accountId}:role/${options.spokeRoleName}`,
         sessionName: sessionNameFor(target.executionArn),
         externalId: options.spokeExternalId,
+        sessionPolicy: sessionPolicyOf(options.spokeActions),
         refreshMarginMs: options.refreshMarginMs ?? 5 * 60_000,
         now: options.now ?? Date.now,
       });
@@ -93,6 +99,7 @@ interface AssumeRoleOptions {
   roleArn: string;
   sessionName: string;
   externalId: string | undefined;
+  sessionPolicy: string;
   refreshMarginMs: number;
   now: () => number;
 }
@@ -118,6 +125,7 @@ function cachedAssumeRole(options: AssumeRoleOptions): AwsCredentialIdentityProv
           RoleArn: options.roleArn,
           RoleSessionName: options.sessionName,
           ...(options.externalId ? { ExternalId: options.externalId } : {}),
+          Policy: options.sessionPolicy,
         }),
       );
       if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.Expiration) {
@@ -130,6 +138,12 @@ function cachedAssumeRole(options: AssumeRoleOptions): AwsCredentialIdentityProv
         expiration: Credentials.Expiration,
       };
     } catch (error) {
+      if (isTransient(error)) {
+        throw new SpokeRoleUnavailableError(
+          `STS did not answer the AssumeRole of ${options.roleArn} (${(error as Error).name}: ${(error as Error).message}); the state machine retries.`,
+          { cause: error },
+        );
+      }
       throw new SpokeRoleAccessDeniedError(
         `Could not assume ${options.roleArn}: ${(error as Error).message}. Deploy the spoke template (spoke/) in that account, and check its trust policy names this hub.`,
         { cause: error },
@@ -145,4 +159,33 @@ function cachedAssumeRole(options: AssumeRoleOptions): AwsCredentialIdentityProv
     current = await pending;
     return current;
   };
+}
+
+/** The session policy that narrows the spoke role to one function's actions. */
+export function sessionPolicyOf(actions: readonly string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: [...actions].sort(), Resource: '*' }],
+  });
+}
+
+/** STS's throttling answers (query protocol error codes), as the SDK names them. */
+const STS_THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'IDPCommunicationError',
+]);
+
+// Throttling, a 5xx or a failure to reach STS at all (no response: no $metadata) may pass; a
+// refusal (AccessDenied) or a role that does not exist will not.
+function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $fault, $metadata } = error as {
+    name?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if ($metadata === undefined) return true;
+  return STS_THROTTLING.has(name ?? '') || $fault === 'server' || ($metadata.httpStatusCode ?? 0) >= 500;
 }

@@ -159,6 +159,18 @@ export class AppFlowRequestBudgetBusyError extends RegistrarError {
   }
 }
 
+/**
+ * STS did not answer the AssumeRole of the spoke role (throttling, its own failure, the network):
+ * retried by the state machine, unlike a refusal (SpokeRoleAccessDeniedError).
+ */
+export class SpokeRoleUnavailableError extends RegistrarError {
+  override readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SpokeRoleUnavailableError';
+  }
+}
+
 /** The hub could not assume the spoke role in the event's account. */
 export class SpokeRoleAccessDeniedError extends RegistrarError {
   constructor(message: string, options?: ErrorOptions) {
@@ -221,6 +233,7 @@ export const IDEMPOTENCY_TRANSIENT = [
 export const RETRYABLE_ERROR_NAMES: readonly string[] = [
   'FunctionNotReadyError',
   'AppFlowRequestBudgetBusyError',
+  'SpokeRoleUnavailableError',
   IDEMPOTENCY_IN_PROGRESS,
   ...IDEMPOTENCY_TRANSIENT,
   ...LAMBDA_RUNTIME_TRANSIENT,

@@ -24,12 +24,13 @@ export interface PacedClientOptions {
  * registrar's functions share through one item of the idempotency table (pacer.ts). With
  * appflowRequestsPerSecond 0 the clients are not paced.
  *
- * @example const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, { metrics, tracing });
+ * @example const clientsFor = createPacedClientFactory(loadHubConfig(), loadPacerConfig(), tableName, SPOKE_ACTIONS, { metrics, tracing });
  */
 export function createPacedClientFactory(
   hub: HubConfig,
   pacing: PacerConfig,
   tableName: string,
+  spokeActions: readonly string[],
   { dynamodb = new DynamoDBClient({}), metrics, tracing }: PacedClientOptions = {},
 ): ClientFactory {
   const pacer =
@@ -44,6 +45,7 @@ export function createPacedClientFactory(
   const pace = pacer && metrics ? timedPacer(pacer, metrics) : pacer;
   const factory = createClientFactory({
     ...hub,
+    spokeActions,
     ...(tracing ? { sts: tracing.capture(new STSClient({})) } : {}),
     onAppflowClient: (client, target) => instrumentAppflowClient(client, target, { metrics, pace }),
   });

@@ -13,6 +13,7 @@ import type { UnregisterOutput } from '../shared/types.js';
 import { loadInUsePolicy } from './config.js';
 import { createIdempotentUnregistration, createUnregisterIdempotencyConfig } from './idempotency.js';
 import { parseUnregisterInput } from './input.js';
+import { SPOKE_ACTIONS } from './spoke-actions.js';
 import { unregisterConnector } from './unregister.js';
 
 const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
@@ -21,7 +22,7 @@ const hub = loadHubConfig();
 const identity = { ...hub, registrarRoleName: loadRegistrarRoleName() };
 const inUse = loadInUsePolicy();
 // Every AppFlow call waits for its slot in the account's and Region's request budget.
-const clientsFor = createPacedClientFactory(hub, loadPacerConfig(), tableName);
+const clientsFor = createPacedClientFactory(hub, loadPacerConfig(), tableName, SPOKE_ACTIONS);
 
 const unregisterOnce = createIdempotentUnregistration(
   (input) =>

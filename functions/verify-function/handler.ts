@@ -10,6 +10,7 @@ import { loadTracing } from '../shared/tracing.js';
 import type { VerifyOutput } from '../shared/types.js';
 import { correlationKeys } from '../shared/workflow-input.js';
 import { loadVerifyConfig } from './config.js';
+import { SPOKE_ACTIONS } from './spoke-actions.js';
 import { VERIFICATION_METADATA_FIELDS, verificationOutcome } from './verification-metrics.js';
 import { verifyFunction } from './verify.js';
 
@@ -20,7 +21,7 @@ const metrics = createMetrics();
 const tracing = await loadTracing();
 // Module scope: clients and spoke credentials are reused across warm invocations.
 const clientsFor = tracing.captureClients(
-  createClientFactory({ ...hub, sts: tracing.capture(new STSClient({})) }),
+  createClientFactory({ ...hub, spokeActions: SPOKE_ACTIONS, sts: tracing.capture(new STSClient({})) }),
 );
 
 const verifyTask = async (event: unknown): Promise<VerifyOutput> => {

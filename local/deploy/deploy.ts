@@ -5,6 +5,7 @@ import { TemplateError } from './errors.js';
 import {
   type DeployedEventBus,
   type DeployedFunctionConfig,
+  type DeployedPermission,
   type DeployedQueue,
   type DeployedRule,
   type DeployedStateMachine,
@@ -14,6 +15,7 @@ import {
   readBusPolicy,
   readEventBus,
   readFunction,
+  readPermission,
   readQueue,
   readRole,
   readRule,
@@ -51,6 +53,8 @@ export interface DeployedStack {
   /** Every resource that exists for this deploy, with its physical id. */
   resources: { logicalId: string; type: string; physicalId: string }[];
   functions: DeployedFunctionConfig[];
+  /** Statements AWS::Lambda::Permission adds to functions' resource policies. */
+  permissions: DeployedPermission[];
   roles: Role[];
   stateMachines: DeployedStateMachine[];
   eventBuses: DeployedEventBus[];
@@ -74,6 +78,7 @@ const MODELLED = new Set([
   'AWS::SNS::Topic',
   'AWS::SNS::Subscription',
   'AWS::SQS::Queue',
+  'AWS::Lambda::Permission',
 ]);
 const ACCEPTED = new Set([
   'AWS::Logs::LogGroup',
@@ -84,7 +89,6 @@ const ACCEPTED = new Set([
   'AWS::SNS::TopicPolicy',
   'AWS::SQS::QueuePolicy',
   'AWS::IAM::ManagedPolicy',
-  'AWS::Lambda::Permission',
 ]);
 
 /**
@@ -157,6 +161,9 @@ export function deployTemplate(template: Template, target: DeployTarget): Deploy
       })),
     functions: existing(cfn, 'AWS::Lambda::Function').map(([logicalId, resource]) =>
       readFunction(cfn, logicalId, resource, target.codeDir),
+    ),
+    permissions: existing(cfn, 'AWS::Lambda::Permission').map(([logicalId, resource]) =>
+      readPermission(cfn, logicalId, resource),
     ),
     roles: existing(cfn, 'AWS::IAM::Role').map(([logicalId, resource]) => readRole(cfn, logicalId, resource)),
     stateMachines: existing(cfn, 'AWS::StepFunctions::StateMachine').map(([logicalId, resource]) =>

@@ -435,3 +435,56 @@ export function readRule(
     targets,
   };
 }
+
+/** A statement an AWS::Lambda::Permission adds to a function's resource policy. */
+export interface DeployedPermission {
+  /** Name, partial ARN or ARN of the function, as FunctionName resolved. */
+  functionName: string;
+  statement: {
+    Sid: string;
+    Effect: 'Allow';
+    Principal: { Service?: string; AWS?: string };
+    Action: string;
+    Resource: string;
+    Condition?: Record<string, Record<string, string>>;
+  };
+}
+
+/** The statement `AddPermission` would write for the resource's properties (Principal, SourceArn, SourceAccount). */
+export function readPermission(
+  cfn: CloudFormationResolver,
+  logicalId: string,
+  resource: TemplateResource,
+): DeployedPermission {
+  const path = `Resources.${logicalId}.Properties`;
+  const properties = resolved(cfn, logicalId, resource);
+  const functionName = cfn.resolveString(properties.FunctionName, `${path}.FunctionName`);
+  const principal = cfn.resolveString(properties.Principal, `${path}.Principal`);
+  const { accountId, region, partition } = cfn.stack;
+  const condition: Record<string, Record<string, string>> = {};
+  if (properties.SourceAccount !== undefined) {
+    condition.StringEquals = {
+      'AWS:SourceAccount': cfn.resolveString(properties.SourceAccount, `${path}.SourceAccount`),
+    };
+  }
+  if (properties.SourceArn !== undefined) {
+    condition.ArnLike = { 'AWS:SourceArn': cfn.resolveString(properties.SourceArn, `${path}.SourceArn`) };
+  }
+  return {
+    functionName,
+    statement: {
+      Sid: logicalId,
+      Effect: 'Allow',
+      Principal: /^\d{12}$/.test(principal)
+        ? { AWS: `arn:${partition}:iam::${principal}:root` }
+        : principal.includes(':')
+          ? { AWS: principal }
+          : { Service: principal },
+      Action: cfn.resolveString(properties.Action, `${path}.Action`),
+      Resource: functionName.startsWith('arn:')
+        ? functionName
+        : `arn:${partition}:lambda:${region}:${accountId}:function:${functionName}`,
+      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { AwsServiceError } from '../http/errors.js';
 import type { RoleRegistry } from '../iam/roles.js';
 import type { AwsRequest, BusEvent, Caller, EmulatedService } from '../types.js';
 import { type Bus, BusRegistry, type EventsWorld } from './events/buses.js';
-import { Deliverer } from './events/delivery.js';
+import { Deliverer, type DeliveryOptions } from './events/delivery.js';
 import { detailOf, entryProblem, eventTime, readEntries } from './events/put-events.js';
 import { InvalidScheduleExpressionError } from './events/schedule-expression.js';
 import { type ScheduledRule, Scheduler } from './events/scheduler.js';
@@ -42,6 +42,8 @@ export interface EventsServiceOptions {
   world: EventsWorld;
   /** The roles rule targets name: EventBridge assumes them to deliver. */
   roles: RoleRegistry;
+  /** Invokes Lambda targets (the Lambda service's event invocation). */
+  invokeFunction?: DeliveryOptions['invokeFunction'];
   /** Starts executions for state-machine targets: the states service. */
   executions: ExecutionStarter;
   /** Multiplies EventBridge's retry waits: 0.01 for demos and tests, 1 = AWS timing. */
@@ -132,6 +134,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
   const deliverer = new Deliverer({
     executions: options.executions,
     roles: options.roles,
+    ...(options.invokeFunction ? { invokeFunction: options.invokeFunction } : {}),
     timeScale: options.timeScale ?? 1,
     now,
     random: options.random ?? Math.random,

@@ -10,7 +10,10 @@ import type {
   FunctionRegistry,
   FunctionRuntime,
 } from '../types.js';
-import { OPERATIONS } from './lambda/operations.js';
+import { functionNotFound } from './lambda/errors.js';
+import { checkInvocable, checkPayload, MAX_ASYNC_PAYLOAD_BYTES } from './lambda/invoke.js';
+import { invokeInBackground, OPERATIONS } from './lambda/operations.js';
+import { allowsServiceInvoke, type ServiceInvocation } from './lambda/policy.js';
 import { route, SERVED_OPERATIONS } from './lambda/routes.js';
 
 export { CLOUDTRAIL_EVENT_NAMES } from './lambda/cloudtrail.js';
@@ -45,7 +48,17 @@ export interface LambdaServiceOptions {
  * const lambda = createLambdaService({ registry, runtime, onApiCall: (event) => bus.put(event) });
  * await startAwsServer({ services: [lambda, …], identity });
  */
-export function createLambdaService(options: LambdaServiceOptions): EmulatedService {
+/** The Lambda service, and the event invocation AWS services (EventBridge) make of a function. */
+export interface LambdaService extends EmulatedService {
+  /**
+   * Invokes a function asynchronously (InvocationType Event) as an AWS service principal, after its
+   * resource policy allows that service for this source (aws:SourceAccount, aws:SourceArn); resolves
+   * when the invocation, with Lambda's own retries, has ended. Throws Lambda's error when it refuses.
+   */
+  invokeEvent(functionArn: string, payload: string, invocation: ServiceInvocation): Promise<void>;
+}
+
+export function createLambdaService(options: LambdaServiceOptions): LambdaService {
   const state = {
     registry: options.registry,
     runtime: options.runtime,
@@ -56,7 +69,28 @@ export function createLambdaService(options: LambdaServiceOptions): EmulatedServ
     ...(options.inactiveRecoveryMs !== undefined ? { inactiveRecoveryMs: options.inactiveRecoveryMs } : {}),
     ...(options.roles ? { roles: options.roles } : {}),
   };
+  const invokeEvent: LambdaService['invokeEvent'] = async (functionArn, payload, invocation) => {
+    const [, , , region = '', accountId = ''] = functionArn.split(':');
+    const fn = state.registry.get(accountId, region, functionArn);
+    if (!fn) throw functionNotFound(functionArn);
+    if (!allowsServiceInvoke(fn, invocation)) {
+      throw new AwsServiceError(
+        403,
+        'AccessDeniedException',
+        `${invocation.service} is not authorized to perform: lambda:InvokeFunction on resource: ${fn.arn}: no statement of its resource policy allows it for source ${invocation.sourceArn}`,
+      );
+    }
+    checkPayload(payload, MAX_ASYNC_PAYLOAD_BYTES, 'Invoke');
+    checkInvocable(fn, state);
+    await invokeInBackground(state, {
+      accountId: fn.accountId,
+      region: fn.region,
+      functionName: fn.name,
+      payload,
+    });
+  };
   return {
+    invokeEvent,
     signingName: 'lambda',
     protocol: 'rest-json',
     async handle(request: AwsRequest): Promise<AwsResponse> {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import {
   DIMENSION,
   METRIC,
@@ -332,8 +333,11 @@ describe('hub template (serverless package)', () => {
       );
     });
 
-    it('accepts PutEvents from principals of the organization only', () => {
+    it('accepts PutEvents from principals of the organization only, of the detail-types the signal rules listen for, never with the registrar’s source', () => {
       const policy = resource(template, 'HubEventBusPolicy', 'AWS::Events::EventBusPolicy').Properties;
+      const detailTypes = [
+        ...new Set(deploySignalFiles().flatMap((file) => file.eventPattern['detail-type'] as string[])),
+      ].sort();
 
       expect(policy.EventBusName).toEqual({ Ref: 'HubEventBus' });
       expect(policy.Statement).toEqual({
@@ -341,7 +345,10 @@ describe('hub template (serverless package)', () => {
         Principal: '*',
         Action: 'events:PutEvents',
         Resource: getAtt('HubEventBus'),
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000' } },
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000', 'events:detail-type': detailTypes },
+          StringNotEquals: { 'events:source': REGISTRAR_SOURCE },
+        },
       });
     });
   });

@@ -18,6 +18,12 @@ export interface DeliveryOptions {
   executions: ExecutionStarter;
   /** The roles targets name: EventBridge assumes a target's role in the rule's account to deliver. */
   roles: RoleRegistry;
+  /** Invokes a Lambda target asynchronously as events.amazonaws.com (its resource policy decides). */
+  invokeFunction?(
+    functionArn: string,
+    payload: string,
+    invocation: { service: string; sourceAccount: string; sourceArn: string },
+  ): Promise<void>;
   /** Forwards an event to another bus (an events target), as the rule's account. */
   forward(targetArn: string, event: BusEvent, caller: Caller): Promise<void>;
   onAlert(alert: AlertMessage): void;
@@ -268,6 +274,16 @@ export class Deliverer {
         return;
       case 'events':
         await this.options.forward(target.arn, event, caller);
+        return;
+      case 'lambda':
+        if (this.options.invokeFunction === undefined) {
+          throw new DeliveryError('UnsupportedTarget', `No Lambda service delivers to ${target.arn}.`, false);
+        }
+        await this.options.invokeFunction(target.arn, input, {
+          service: 'events.amazonaws.com',
+          sourceAccount: caller.accountId,
+          sourceArn: rule.arn,
+        });
         return;
       default:
         throw new DeliveryError(

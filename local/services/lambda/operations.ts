@@ -331,7 +331,7 @@ async function invoke(state: LambdaState, request: AwsRequest, route: Route): Pr
 }
 
 // Lambda queues an event invocation, retries throttles, and retries a function error twice.
-async function invokeInBackground(
+export async function invokeInBackground(
   state: LambdaState,
   call: { accountId: string; region: string; functionName: string; payload: string },
 ): Promise<void> {

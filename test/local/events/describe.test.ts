@@ -56,8 +56,9 @@ describe('EventsService', () => {
         .send(new DescribeEventBusCommand({ Name: harness.hub.eventBus.name }));
       expect(bus.Arn).toBe(harness.hub.eventBus.arn);
       const { world } = await defaultLandingZone();
-      expect(JSON.parse(bus.Policy ?? '{}').Statement[0].Condition).toEqual({
+      expect(JSON.parse(bus.Policy ?? '{}').Statement[0].Condition).toMatchObject({
         StringEquals: { 'aws:PrincipalOrgID': world.organizationId },
+        StringNotEquals: { 'events:source': 'appflow.connector-registrar' },
       });
     });
 

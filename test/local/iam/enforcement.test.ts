@@ -1,5 +1,6 @@
 import { AppflowClient, DescribeConnectorsCommand, ListConnectorsCommand } from '@aws-sdk/client-appflow';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../../local/stack.js';
@@ -112,5 +113,75 @@ describe('identity policies of template-created roles', () => {
     await expect(spokeSession({ not: 'a policy' })).rejects.toMatchObject({
       name: 'MalformedPolicyDocumentException',
     });
+  });
+
+  it('keeps VerifyFunction from invoking the registrar’s own functions, though it may probe the hub’s connectors', async () => {
+    const verify = stack
+      .hubIn(REGION)
+      .functions.find((fn) => fn.logicalId === 'VerifyFunctionLambdaFunction');
+    const roleName = verify?.roleArn.slice(verify.roleArn.lastIndexOf('/') + 1);
+    const issued = stack.identity.issue({
+      accountId: HUB,
+      principalArn: `arn:aws:sts::${HUB}:assumed-role/${roleName}/test`,
+      roleArn: verify?.roleArn ?? '',
+    });
+    const lambda = new LambdaClient(
+      config({
+        accessKeyId: issued.accessKeyId,
+        secretAccessKey: issued.secretAccessKey,
+        sessionToken: issued.sessionToken,
+      }),
+    );
+    const own = await lambda
+      .send(new InvokeCommand({ FunctionName: verify?.arn, Payload: Buffer.from('{}') }))
+      .catch((e: unknown) => e);
+    expect(own).toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('lambda:InvokeFunction'),
+    });
+    const connector = await lambda.send(
+      new InvokeCommand({
+        FunctionName: `arn:aws:lambda:${REGION}:${HUB}:function:healthy-connector`,
+        Payload: Buffer.from(
+          JSON.stringify({ type: 'DescribeConnectorConfigurationRequest', locale: 'en-US' }),
+        ),
+      }),
+    );
+    expect(connector.StatusCode).toBe(200);
+    lambda.destroy();
+  });
+});
+
+describe('the hub bus policy from the template (what a member account may put on the hub bus)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ timeScale: 0.01 });
+  });
+  afterAll(() => stack?.stop());
+
+  const put = async (entry: { Source: string; DetailType: string }) => {
+    const events = new EventBridgeClient({ ...stack.clientConfig(SPOKE, REGION), maxAttempts: 1 });
+    const answer = await events.send(
+      new PutEventsCommand({
+        Entries: [{ ...entry, Detail: '{}', EventBusName: stack.hubIn(REGION).eventBus.arn }],
+      }),
+    );
+    events.destroy();
+    return answer.Entries?.[0]?.ErrorCode ?? 'accepted';
+  };
+
+  it('admits the detail-types the signal rules listen for', async () => {
+    expect(await put({ Source: 'com.example.pipeline', DetailType: 'Connector Lambda Deployed' })).toBe(
+      'accepted',
+    );
+  });
+
+  it('refuses the registrar’s own source and detail-types no rule listens for', async () => {
+    expect(
+      await put({ Source: 'appflow.connector-registrar', DetailType: 'Connector Lambda Deployed' }),
+    ).toBe('AccessDeniedException');
+    expect(await put({ Source: 'com.example.pipeline', DetailType: 'ConnectorRegistered' })).toBe(
+      'AccessDeniedException',
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClientFactory, sessionNameFor } from '../../../functions/shared/clients.js';
-import { SpokeRoleAccessDeniedError } from '../../../functions/shared/errors.js';
+import { createClientFactory, sessionNameFor, sessionPolicyOf } from '../../../functions/shared/clients.js';
+import { SpokeRoleAccessDeniedError, SpokeRoleUnavailableError } from '../../../functions/shared/errors.js';
 
 const sts = mockClient(STSClient);
 const hub = {
@@ -10,6 +10,7 @@ const hub = {
   spokeRoleName: 'AppFlowConnectorRegistrar',
   spokeExternalId: undefined,
   partition: 'aws',
+  spokeActions: ['lambda:GetFunction', 'appflow:DescribeConnector'],
 };
 const executionArn = 'arn:aws:states:eu-west-1:111111111111:execution:registrar:run-1';
 
@@ -56,6 +57,24 @@ describe('createClientFactory', () => {
       });
     });
 
+    it('narrows the session to the function’s own actions with a session policy', async () => {
+      answerCredentials(3_600_000);
+      const clientsFor = createClientFactory({ ...hub, sts: new STSClient({}) });
+      await clientsFor({
+        accountId: '222222222222',
+        region: 'eu-west-1',
+        executionArn,
+      }).lambda.config.credentials();
+      const sent = sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input;
+      expect(JSON.parse(sent?.Policy ?? '{}')).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['appflow:DescribeConnector', 'lambda:GetFunction'], Resource: '*' },
+        ],
+      });
+      expect(sent?.Policy).toBe(sessionPolicyOf(hub.spokeActions));
+    });
+
     it('assumes once per account, for the clients of every Region, until shortly before expiry', async () => {
       // Real time: the SDK also checks the expiration against the wall clock.
       let now = Date.now();
@@ -84,11 +103,13 @@ describe('createClientFactory', () => {
     });
 
     it('turns a refused AssumeRole into SpokeRoleAccessDeniedError that says what to deploy', async () => {
-      sts
-        .on(AssumeRoleCommand)
-        .rejects(
-          Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }),
-        );
+      sts.on(AssumeRoleCommand).rejects(
+        Object.assign(new Error('not authorized to perform sts:AssumeRole'), {
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
       const clientsFor = createClientFactory({ ...hub, sts: new STSClient({}) });
       const { appflow } = clientsFor({ accountId: '444444444444', region: 'eu-west-1', executionArn });
       const error = await appflow.config.credentials().catch((e: unknown) => e);
@@ -96,6 +117,24 @@ describe('createClientFactory', () => {
       expect((error as Error).message).toContain('arn:aws:iam::444444444444:role/AppFlowConnectorRegistrar');
       expect((error as Error).message).toContain('spoke/');
     });
+  });
+
+  describe('when STS does not answer', () => {
+    it.each([
+      ['throttled', { name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 } }],
+      ['failing', { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } }],
+      ['unreachable', { name: 'TimeoutError' }],
+    ])(
+      'raises the retryable SpokeRoleUnavailableError when STS is %s, not an alert',
+      async (_what, shape) => {
+        sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('Rate exceeded'), shape));
+        const clientsFor = createClientFactory({ ...hub, sts: new STSClient({}) });
+        const { appflow } = clientsFor({ accountId: '444444444444', region: 'eu-west-1', executionArn });
+        const error = await appflow.config.credentials().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SpokeRoleUnavailableError);
+        expect((error as SpokeRoleUnavailableError).retryable).toBe(true);
+      },
+    );
   });
 
   describe('hooks', () => {

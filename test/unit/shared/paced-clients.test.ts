@@ -41,6 +41,7 @@ describe('createPacedClientFactory', () => {
         hub,
         { appflowRequestsPerSecond: 5, pacerMaxWaitMs: 20_000 },
         'table',
+        [],
         { metrics: createMetrics({}) },
       );
 
@@ -59,6 +60,7 @@ describe('createPacedClientFactory', () => {
         hub,
         { appflowRequestsPerSecond: 0, pacerMaxWaitMs: 0 },
         'table',
+        [],
       );
 
       const names = middlewareNames(clientsFor(target).appflow);
@@ -77,6 +79,7 @@ describe('createPacedClientFactory', () => {
         hub,
         { appflowRequestsPerSecond: 5, pacerMaxWaitMs: 20_000 },
         'table',
+        [],
         { dynamodb, tracing },
       )(target);
 

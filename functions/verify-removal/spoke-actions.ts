@@ -1,0 +1,10 @@
+/**
+ * What this function may do in a member account: the session policy its spoke role session gets
+ * (functions/shared/clients.ts). test/template checks it is exactly the commands its code sends.
+ */
+export const SPOKE_ACTIONS: readonly string[] = [
+  'appflow:DescribeConnector',
+  'appflow:ListConnectors',
+  'lambda:GetFunction',
+  'lambda:ListTags',
+];
