@@ -4,7 +4,6 @@
  */
 import './services/states/polyfill.js';
 
-export { runCli } from './cli/main.js';
 export { type EventOutcome, outcomeOf } from './cli/outcomes.js';
 export { type RunReport, runSamples } from './cli/run.js';
 export { formatTable } from './cli/table.js';

@@ -137,6 +137,10 @@ function alertRule(rule) {
 }
 
 /** The rules, and the dead-letter queue's policy admitting exactly those rules. */
+// Rules of the hub defined in other files whose targets dead-letter to the same queue: the outcome
+// recorder's (resources/outcomes.yml).
+const RULES_ELSEWHERE = ['RecordOutcomeRule'];
+
 function buildRuleResources(rules) {
   const resources = {};
   for (const rule of rules) {
@@ -148,7 +152,7 @@ function buildRuleResources(rules) {
       resources[`${id}Rule`] = alertRule(rule);
     }
   }
-  const ruleIds = Object.keys(resources);
+  const ruleIds = [...Object.keys(resources), ...RULES_ELSEWHERE];
   if (!ruleIds.includes('AlertWorkflowFailedRule')) {
     throw new Error(`events/rules/${ALERT_RULE}.json is missing: the alert topic would receive nothing.`);
   }

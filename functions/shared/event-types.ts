@@ -17,6 +17,19 @@ export const DetailType = {
   CloudFormationResourceStatusChange: 'CloudFormation Resource Status Change',
 } as const;
 
+/**
+ * The events that end a workflow for one connector: the rule of the outcome recorder
+ * (resources/outcomes.yml) matches exactly these, and functions/record-outcome reads them.
+ */
+export const OUTCOME_DETAIL_TYPES = [
+  DetailType.ConnectorRegistered,
+  DetailType.ConnectorRegistrationFailed,
+  DetailType.ConnectorUnregistered,
+  DetailType.ConnectorUnregistrationFailed,
+] as const;
+
+export type OutcomeDetailType = (typeof OUTCOME_DETAIL_TYPES)[number];
+
 /** CloudTrail event names carry a date suffix (CreateFunction20150331): rules match by prefix. */
 export const CLOUDTRAIL_EVENT_PREFIXES = [
   'CreateFunction',

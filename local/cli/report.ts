@@ -1,3 +1,4 @@
+import type { PublishedEvent } from '../services/events.js';
 import type { RunReport } from './run.js';
 import { formatTable } from './table.js';
 
@@ -23,24 +24,27 @@ export function formatRunReport(report: RunReport): string {
     rows,
   );
 
-  const published = report.published.map(({ event }) => {
-    const detail = event.detail as Record<string, unknown>;
-    const what =
-      event['detail-type'] === 'ConnectorRegistered'
-        ? `${detail.action} ${detail.connectorArn}`
-        : event['detail-type'] === 'ConnectorUnregistered'
-          ? `${detail.reason} ${detail.connectorArn}`
-          : // A failure VerifyFunction or VerifyRemoval raised names no function: the signal's words are in the cause only.
-            `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
-    return `  ${event['detail-type'].padEnd(30)} ${event.account}/${event.region}  ${what}`;
-  });
+  const published = report.published.map(({ event }) => `  ${describePublished(event)}`);
   const matched = report.results.filter((result) => result.matches).length;
   return [
     table,
     '',
-    `Events the workflow published (${published.length}; ${report.alerts} sent to the alert topic):`,
+    `Events the workflow published (${published.length}; ${report.alerts} sent to the alert topic; ${report.told} also delivered to the connector's own account):`,
     ...published,
     '',
     `${matched} of ${report.results.length} events ended as their samples expect.`,
   ].join('\n');
+}
+
+/** One published registrar event: its detail-type, where it was put, and what it says. */
+export function describePublished(event: PublishedEvent['event']): string {
+  const detail = event.detail as Record<string, unknown>;
+  const what =
+    event['detail-type'] === 'ConnectorRegistered'
+      ? `${detail.action} ${detail.connectorArn}`
+      : event['detail-type'] === 'ConnectorUnregistered'
+        ? `${detail.reason} ${detail.connectorArn}`
+        : // A failure VerifyFunction or VerifyRemoval raised names no function: the signal's words are in the cause only.
+          `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
+  return `${event['detail-type'].padEnd(30)} ${event.account}/${event.region}  ${what}`;
 }

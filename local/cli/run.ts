@@ -25,6 +25,8 @@ export interface RunReport {
   results: RunResult[];
   /** The events the workflow published on the hub buses (ConnectorRegistered / …Failed); not the samples. */
   published: PublishedEvent[];
+  /** How many of them the connectors' own accounts received too, on their default buses. */
+  told: number;
   /** How many of `published` the alert rule sent to the alert topic. */
   alerts: number;
   ok: boolean;
@@ -85,13 +87,24 @@ export async function runSamples(stack: Stack, files: string[]): Promise<RunRepo
 
   // A sample may itself be a registrar event (one that must start nothing): it was sent, not published.
   const sentIds = new Set(sent.map(({ delivery }) => delivery.eventId));
-  const published = stack.events
+  const hubBuses = new Set(stack.landingZone.hubs.map((hub) => hub.eventBus.arn));
+  const registrars = stack.events
     .publishedEvents()
     .filter(({ event }) => event.source === REGISTRAR_SOURCE && !sentIds.has(event.id));
+  const published = registrars.filter(({ bus }) => hubBuses.has(bus.arn));
   const publishedIds = new Set(published.map(({ event }) => event.id));
+  // RecordOutcome puts the very detail on the connector's default bus, as the hub account.
+  const toldExecutions = new Set(
+    registrars
+      .filter(({ bus, event }) => bus.name === 'default' && event.account === stack.world.hub.accountId)
+      .map(({ event }) => (event.detail as { executionArn?: string }).executionArn),
+  );
   return {
     results,
     published,
+    told: published.filter(({ event }) =>
+      toldExecutions.has((event.detail as { executionArn?: string }).executionArn),
+    ).length,
     alerts: stack.events.alerts().filter((alert) => publishedIds.has(alert.eventId)).length,
     ok: results.every((result) => result.matches),
   };

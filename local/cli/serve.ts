@@ -1,13 +1,15 @@
 import { type StackOptions, startStack } from '../stack.js';
+import { formatActivity, watchActivity } from './activity.js';
 
 /**
- * `registrar serve`: starts the stack, prints how to reach it, and stops cleanly on Ctrl-C or
- * SIGTERM. Resolves once stopped.
+ * `registrar serve`: starts the stack, prints how to reach it, then one line per execution as it ends
+ * and per event the registrar publishes (unless quiet), and stops cleanly on Ctrl-C or SIGTERM.
+ * Resolves once stopped.
  */
 export async function serve(
   options: StackOptions,
   progress: (message: string) => void,
-  output: { json?: boolean } = {},
+  output: { json?: boolean; quiet?: boolean } = {},
 ): Promise<void> {
   progress('starting the local stack');
   // A person watching `serve` wants to see requests the emulation could not answer.
@@ -44,12 +46,19 @@ export async function serve(
     `# state machine: ${hub.stateMachine.arn}`,
   ];
   if (!output.json) process.stdout.write(`${lines.join('\n')}\n`);
+  // What a person's put-events or tag-resource started, as it ends (run's report, line by line).
+  const stopWatching = output.quiet
+    ? () => undefined
+    : watchActivity(stack, (line) =>
+        process.stdout.write(`${output.json ? JSON.stringify(line) : formatActivity(line)}\n`),
+      );
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       progress(`${signal}: stopping`);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      stopWatching();
       stack.stop().then(resolve, (error: unknown) => {
         progress(`stopped with an error: ${(error as Error).message}`);
         resolve();

@@ -42,14 +42,78 @@ const MATCHING = [
   productSample('pipeline-connector-deployed.missing-function.failed.json'),
 ];
 const HELP = {
-  'registrar --help': { command: [], mentions: ['run [options] [event-files...]', 'serve [options]'] },
+  'registrar --help': {
+    command: [],
+    mentions: [
+      'status [options]',
+      'history [options] <execution-arn|label>',
+      'redrive [options] [execution-arns...]',
+      'register [options] <function-arn>',
+      'run [options] [event-files...]',
+      'serve [options]',
+      'Exit codes: 0 all good, 1 failures found, 2 usage or access error.',
+    ],
+  },
+  'registrar status --help': {
+    command: ['status'],
+    mentions: [
+      '--account <id>',
+      '--label <label>',
+      '--since <duration|date>',
+      '--failed',
+      '--profile <name>',
+      '--region <region>',
+      '--stage <stage>',
+      '--endpoint-url <url>',
+      '--json',
+      'Examples:',
+      'Exit codes:',
+    ],
+  },
+  'registrar history --help': {
+    command: ['history'],
+    mentions: ['<execution-arn|label>', '--account <id>', 'Examples:', 'Exit codes:'],
+  },
+  'registrar redrive --help': {
+    command: ['redrive'],
+    mentions: [
+      '--failed',
+      '--since <duration|date>',
+      '--dry-run',
+      '--no-wait',
+      'RegistrationFailed',
+      'RedriveExecution',
+      'Examples:',
+      'Exit codes:',
+    ],
+  },
+  'registrar register --help': {
+    command: ['register'],
+    mentions: ['<function-arn>', '--no-wait', 'Examples:', 'Exit codes:'],
+  },
   'registrar run --help': {
     command: ['run'],
-    mentions: ['--json', '--time-scale <x>', '--world <file>', '--appflow-rate <n>', '--param <name=value>'],
+    mentions: [
+      '--json',
+      '--time-scale <x>',
+      '--world <file>',
+      '--appflow-rate <n>',
+      '--param <name=value>',
+      'Examples:',
+      'Exit codes:',
+    ],
   },
   'registrar serve --help': {
     command: ['serve'],
-    mentions: ['--port <n>', '--data <dir>', '--time-scale <x>', '--world <file>'],
+    mentions: [
+      '--port <n>',
+      '--data <dir>',
+      '--time-scale <x>',
+      '--world <file>',
+      '--quiet',
+      'Examples:',
+      'Exit codes:',
+    ],
   },
 } as const;
 type HelpName = keyof typeof HELP;
@@ -75,6 +139,8 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
   let mismatched: string;
   let table: Promise<CommandResult>;
   let json: Promise<CommandResult>;
+  let badWorld: Promise<CommandResult>;
+  let badWorldDebug: Promise<CommandResult>;
   let helps: Record<HelpName, Promise<CommandResult>>;
 
   beforeAll(async () => {
@@ -88,6 +154,10 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
     await writeFile(mismatched, JSON.stringify(sample, null, 2));
 
     table = inBackground(registrar(['run', ...MATCHING]));
+    badWorld = inBackground(registrar(['run', '--world', join(scratch, 'no-such-world.json')]));
+    badWorldDebug = inBackground(
+      registrar(['run', '--world', join(scratch, 'no-such-world.json'), '--debug']),
+    );
     json = inBackground(registrar(['run', '--json', MATCHING[2] as string, mismatched]));
     helps = Object.fromEntries(
       Object.entries(HELP).map(([name, { command }]) => [
@@ -98,7 +168,7 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
   }, SLOW);
 
   afterAll(async () => {
-    await Promise.allSettled([table, json, ...Object.values(helps ?? {})]);
+    await Promise.allSettled([table, json, badWorld, badWorldDebug, ...Object.values(helps ?? {})]);
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }, SLOW);
 
@@ -269,6 +339,25 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
       });
     });
 
+    it('prints one line per execution as it ends and per event the registrar publishes', async () => {
+      // The SDK and AWS CLI tests above each put an event that registered a connector.
+      await vi.waitFor(
+        () => {
+          expect(served.stdout()).toMatch(
+            /^execution {2}registration {2}111111111111\/eu-west-1 {2}healthy-connector {2}unchanged {2}arn:aws:states:eu-west-1:111111111111:execution:\S+$/m,
+          );
+          expect(served.stdout()).toMatch(
+            /^event {6}ConnectorRegistered +111111111111\/eu-west-1 {2}unchanged arn:aws:appflow:eu-west-1:111111111111:connector\/healthy-connector {2}\(on arn:aws:events:eu-west-1:111111111111:event-bus\/appflow-connector-registrar-dev\)$/m,
+          );
+          // And the same event on the default bus of the connector's own account.
+          expect(served.stdout()).toMatch(
+            /^event {6}ConnectorRegistered +.*\(on arn:aws:events:eu-west-1:111111111111:event-bus\/default\)$/m,
+          );
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+    });
+
     it('stops cleanly on SIGTERM: exit code 0 and the port closed', async () => {
       expect(await isListening(port)).toBe(true);
 
@@ -307,7 +396,15 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
       ]);
       expect(rowOf(stdout, MATCHING[2] as string)[4]).toBe('failed (FunctionNotFoundError)');
       expect(stdout).toContain('3 of 3 events ended as their samples expect.');
-      expect(stdout).toMatch(/Events the workflow published \(2; 1 sent to the alert topic\)/);
+      expect(stdout).toMatch(
+        /Events the workflow published \(2; 1 sent to the alert topic; 2 also delivered to the connector's own account\)/,
+      );
+      // run stops its stack: it says how to keep one up and which status command to run against it.
+      expect(stdout.trimEnd().split('\n').slice(-3)).toEqual([
+        'that stays up, export the environment it prints, and ask it in another shell:',
+        '  npx registrar serve --port 4566',
+        '  npx registrar status --endpoint-url http://127.0.0.1:4566',
+      ]);
     });
 
     it('exits 1 when a sample ends otherwise than it declares, and prints the report as JSON with --json', async () => {
@@ -339,6 +436,28 @@ describe('registrar, the command-line tool', { timeout: SLOW }, () => {
           actual: expect.objectContaining({ outcome: 'registered', connectorLabel: 'healthy-connector' }),
         }),
       ]);
+    });
+  });
+
+  describe('a command that fails', () => {
+    it('says so in one line on stderr, without a stack trace, and exits 2', async () => {
+      const { code, stdout, stderr } = await badWorld;
+
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(
+          /^registrar: invalid world file \S+no-such-world\.json: cannot be read: ENOENT.* \(--debug shows where\)$/,
+        ),
+      ]);
+    });
+
+    it('shows the stack trace with --debug', async () => {
+      const { code, stderr } = await badWorldDebug;
+
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^WorldFileError: Invalid world file /);
+      expect(stderr).toMatch(/\n {4}at loadWorld \(/);
     });
   });
 

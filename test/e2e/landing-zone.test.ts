@@ -1,8 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
+import { inventoryId } from '../../functions/shared/inventory.js';
 import { type AssumeRoleLogEntry, SPOKE_TEMPLATE, type Stack } from '../../local/index.js';
 import { registeredLabels } from './support/appflow.js';
 import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
@@ -213,18 +217,32 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
       ],
     ])(
       'alerts on a spoke %s (SpokeRoleAccessDeniedError) and registers nothing',
-      async (_what, file, accountId, region, _name, reason) => {
+      async (_what, file, accountId, region, functionName, reason) => {
         const assumeMark = stack.sts.assumeRoleLog.length;
         const mark = appflowMark(stack);
 
         const put = await deliverOne(stack, clients, fixtureSample(file));
 
+        // The untrusting spoke's bus admits the other hub's outcome role, not this hub's.
+        const untrusting = accountId === '555555555555';
         const execution = expectFailure(stack, origin(put), {
           error: 'SpokeRoleAccessDeniedError',
           failedIn: 'VerifyFunction',
           connectorLabel: null,
           lambdaArn: null,
+          connectorAccountTold: !untrusting,
         });
+        const { Item } = await clients.dynamodb(HUB, region).send(
+          new GetItemCommand({
+            TableName: stack.hubIn(region).table.name,
+            Key: { id: { S: inventoryId(accountId, region, functionName) } },
+            ConsistentRead: true,
+          }),
+        );
+        expect(Item?.outcome?.S).toBe('failed');
+        expect(Item?.error?.S).toBe('SpokeRoleAccessDeniedError');
+        expect(Item?.memberDelivery?.S).toBe(untrusting ? 'failed' : 'delivered');
+        if (untrusting) expect(Item?.memberDeliveryError?.S).toMatch(/^AccessDeniedException: /);
         const attempts = assumeRolesSince(assumeMark);
         expect(attempts.length).toBeGreaterThan(0);
         for (const attempt of attempts) {
@@ -239,6 +257,36 @@ describe('the hub and its spokes (multi-account landing zone)', { timeout: SLOW 
         expect(await registeredLabels(clients.appflow(accountId, region))).toEqual([]);
       },
     );
+  });
+
+  describe("a member account's default bus (the spoke's OutcomesFromHubPolicy)", () => {
+    const put = (callerAccount: string, source: string) =>
+      clients.events(callerAccount, 'eu-west-1').send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'arn:aws:events:eu-west-1:222222222222:event-bus/default',
+              Source: source,
+              DetailType: 'ConnectorRegistered',
+              Detail: JSON.stringify({ accountId: '222222222222', region: 'eu-west-1' }),
+            },
+          ],
+        }),
+      );
+
+    it("refuses the registrar's events from any principal of the hub but its outcome role", async () => {
+      // The hub account's administrator: its account, not the role the policy names.
+      const answer = await put(HUB, REGISTRAR_SOURCE);
+
+      expect(answer.FailedEntryCount).toBe(1);
+      expect(answer.Entries?.[0]?.ErrorCode).toBe('AccessDeniedException');
+    });
+
+    it('refuses another member account, inside the organization', async () => {
+      const answer = await put('333333333333', REGISTRAR_SOURCE);
+
+      expect(answer.Entries?.[0]?.ErrorCode).toBe('AccessDeniedException');
+    });
   });
 });
 

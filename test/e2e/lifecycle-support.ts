@@ -3,6 +3,7 @@ import { expect, vi } from 'vitest';
 import { DetailType } from '../../functions/shared/event-types.js';
 import type { ExecutionRecord, PublishedEvent, Stack } from '../../local/index.js';
 import type { StackClients } from './support/clients.js';
+import { expectConnectorAccountTold } from './support/expectations.js';
 import { executionOf, registrarEventsOf } from './support/outcomes.js';
 
 export const REGION = 'eu-west-1';
@@ -108,6 +109,8 @@ export function expectUnregistered(
       executionArn: execution.executionArn,
     })),
   );
+  // The outcome recorder told the connector's own account, each unregistration as published.
+  for (const { event } of events) expectConnectorAccountTold(stack, event, expected.accountId, REGION);
   return execution;
 }
 

@@ -1,4 +1,6 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryId } from '../../functions/shared/inventory.js';
 import type { Stack } from '../../local/index.js';
 import {
   deleteFunction,
@@ -84,6 +86,19 @@ describe('the connector lifecycle, end to end through the Lambda and AppFlow API
         reason: 'deleted',
       });
       expect(await registered(SALES, 'spoke-doomed-label')).toBeUndefined();
+      // The inventory's line for it says so (registrar status).
+      const { Item } = await clients.dynamodb(HUB, REGION).send(
+        new GetItemCommand({
+          TableName: stack.hubIn(REGION).table.name,
+          Key: { id: { S: inventoryId(SALES, REGION, 'spoke-doomed-connector') } },
+          ConsistentRead: true,
+        }),
+      );
+      expect([Item?.outcome?.S, Item?.action?.S, Item?.memberDelivery?.S]).toEqual([
+        'unregistered',
+        'deleted',
+        'delivered',
+      ]);
     });
   });
 

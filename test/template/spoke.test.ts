@@ -37,7 +37,7 @@ const ACCOUNT_CONNECTORS = 'arn:${AWS::Partition}:appflow:*:${AWS::AccountId}:co
 
 describe('spoke template', () => {
   describe('parameters', () => {
-    it('takes the hub, its function roles and the organization, with optional ExternalId', () => {
+    it('takes the hub, its function and outcome roles and the organization, with optional ExternalId', () => {
       const parameters = template.Parameters ?? {};
 
       expect(Object.keys(parameters).sort()).toEqual([
@@ -45,6 +45,7 @@ describe('spoke template', () => {
         'HubAccountId',
         'HubEventBusArn',
         'HubFunctionRoleArns',
+        'HubOutcomeRoleArns',
         'OrganizationId',
         'RoleRegion',
         'SpokeRoleName',
@@ -52,6 +53,7 @@ describe('spoke template', () => {
       expect(parameters.SpokeRoleName?.Default).toBe('AppFlowConnectorRegistrar');
       expect(parameters.ExternalId?.Default).toBe('');
       expect(parameters.HubFunctionRoleArns?.Type).toBe('CommaDelimitedList');
+      expect(parameters.HubOutcomeRoleArns).toMatchObject({ Type: 'CommaDelimitedList', Default: '' });
     });
   });
 

@@ -18,10 +18,19 @@ function registrarEnv(): NodeJS.ProcessEnv {
   return { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 }
 
-/** Runs `registrar <args>` as a user does (node bin/registrar.mjs), from the repository root. */
-export function registrar(args: string[], timeoutMs = 170_000): Promise<CommandResult> {
+/**
+ * Runs `registrar <args>` as a user does (node bin/registrar.mjs), from the repository root, with
+ * this environment plus `env` (a value of undefined removes a variable).
+ */
+export function registrar(
+  args: string[],
+  timeoutMs = 170_000,
+  env: Record<string, string | undefined> = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [REGISTRAR_BIN, ...args], { cwd: ROOT, env: registrarEnv() });
+    const environment = { ...registrarEnv(), ...env };
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete environment[name];
+    const child = spawn(process.execPath, [REGISTRAR_BIN, ...args], { cwd: ROOT, env: environment });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -94,6 +94,7 @@ export async function expectRegistration(
     codeSha256: CodeSha256,
     executionArn: execution.executionArn,
   });
+  expectConnectorAccountTold(stack, event, accountId, region);
   expect(alertsOf(stack, execution.executionArn)).toEqual([]);
 
   const registered = await describeCustomConnector(
@@ -161,6 +162,11 @@ export interface ExpectedFailure {
   lambdaArn: string | null;
   /** What the cause must name (escaped as the handler writes it) when the event names no function. */
   causeNames?: string;
+  /**
+   * Whether the connector's account hears the failure on its default bus (default true); false for
+   * a spoke whose bus admits another hub's outcome role only.
+   */
+  connectorAccountTold?: boolean;
 }
 
 /**
@@ -195,6 +201,7 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
     region: origin.region,
     executionArn: execution.executionArn,
   });
+  expectConnectorAccountTold(stack, event, origin.account, origin.region, expected.connectorAccountTold);
 
   const sent = alertsOf(stack, execution.executionArn);
   expect(sent).toHaveLength(1);
@@ -206,6 +213,31 @@ export function expectFailure(stack: Stack, origin: Origin, expected: ExpectedFa
     region: origin.region,
   });
   return execution;
+}
+
+/**
+ * Checks that the default bus of the connector's own account and Region received the outcome the hub
+ * bus did, once: same detail-type and detail, put by the hub (the event's account), so that account's
+ * rules can route it; or nothing, when `heard` is false.
+ */
+export function expectConnectorAccountTold(
+  stack: Stack,
+  hubEvent: PublishedEvent['event'],
+  accountId: string,
+  region: string,
+  heard = true,
+): void {
+  const executionArn = (hubEvent.detail as { executionArn: string }).executionArn;
+  const told = stack.events
+    .publishedEvents({ accountId, region, busName: 'default' })
+    .filter(
+      ({ event }) =>
+        event.source === REGISTRAR_SOURCE &&
+        (event.detail as { executionArn?: string }).executionArn === executionArn,
+    );
+  expect(told.map(({ event }) => [event['detail-type'], event.account, event.detail])).toEqual(
+    heard ? [[hubEvent['detail-type'], stack.world.hub.accountId, hubEvent.detail]] : [],
+  );
 }
 
 /** Every field docs/design.md (2.4 Published events) names for each event the workflow publishes. */

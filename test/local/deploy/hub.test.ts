@@ -31,6 +31,7 @@ describe('the packaged hub, deployed', () => {
       world.hub.regions.map((region) => [region, `${SERVICE}-dev`]),
     );
     expect(hub.functions.map((fn) => fn.name).sort()).toEqual([
+      `${SERVICE}-dev-recordOutcome`,
       `${SERVICE}-dev-registerConnector`,
       `${SERVICE}-dev-unregisterConnector`,
       `${SERVICE}-dev-verifyFunction`,
@@ -78,8 +79,8 @@ describe('the packaged hub, deployed', () => {
 
   it('gives each hub Region its own roles, so one Region’s policies never apply to another’s resources', () => {
     const roleArns = zone.hubs.map((deployed) => deployed.stack.roles.map((role) => role.arn).sort());
-    // A role per function, per state machine and per workflow the rules start.
-    expect(roleArns[0]).toHaveLength(8);
+    // A role per function (the outcome recorder's too), per state machine and per workflow the rules start.
+    expect(roleArns[0]).toHaveLength(9);
     expect(new Set(roleArns.flat()).size).toBe(roleArns.flat().length);
   });
 
@@ -144,8 +145,14 @@ describe('the packaged hub, deployed', () => {
 
   it('answers the outputs the README tells users to pass to the spoke', () => {
     expect(hub.stack.outputs.HubEventBusArn?.value).toBe(hub.eventBus.arn);
+    const roleOf = (name: string) => hub.functions.find((fn) => fn.name.endsWith(`-${name}`))?.roleArn;
+    // Every function's role but the outcome recorder's, which never acts in a member account.
     expect(hub.stack.outputs.HubFunctionRoleArns?.value.split(',').sort()).toEqual(
-      hub.functions.map((fn) => fn.roleArn).sort(),
+      hub.functions
+        .filter((fn) => !fn.name.endsWith('-recordOutcome'))
+        .map((fn) => fn.roleArn)
+        .sort(),
     );
+    expect(hub.stack.outputs.HubOutcomeRoleArns?.value).toBe(roleOf('recordOutcome'));
   });
 });

@@ -33,7 +33,12 @@ describe('deployLandingZone', () => {
 
     it('passes the parameters the README names: each Region’s hub bus, every hub role, one RoleRegion', () => {
       const [eu, us] = zone.hubs;
-      const hubRoles = zone.hubs.flatMap((hub) => hub.functions.map((fn) => fn.roleArn));
+      // The functions that act in member accounts; RecordOutcome only puts on their default bus.
+      const actingIn = zone.hubs.flatMap((hub) =>
+        hub.functions.filter((fn) => !fn.name.endsWith('-recordOutcome')),
+      );
+      const hubRoles = actingIn.map((fn) => fn.roleArn);
+      const outcomeRoles = zone.hubs.map((hub) => hub.stack.outputs.HubOutcomeRoleArns?.value);
       expect(spoke('222222222222', 'us-east-1')?.parameters).toMatchObject({
         HubAccountId: world.hub.accountId,
         HubEventBusArn: us?.eventBus.arn,
@@ -44,6 +49,10 @@ describe('deployLandingZone', () => {
       expect(spoke('222222222222', 'eu-west-1')?.parameters.HubEventBusArn).toBe(eu?.eventBus.arn);
       expect([...(spoke('222222222222', 'eu-west-1')?.parameters.HubFunctionRoleArns ?? [])].sort()).toEqual(
         hubRoles.sort(),
+      );
+      // Passed by the default world as a parameter override (the landing zone does not pass it yet).
+      expect([...(spoke('222222222222', 'eu-west-1')?.parameters.HubOutcomeRoleArns ?? [])]).toEqual(
+        outcomeRoles,
       );
     });
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OUTCOME_DETAIL_TYPES, REGISTRAR_SOURCE } from '../../../functions/shared/event-types.js';
 import type { DeployedStack } from '../../../local/deploy/deploy.js';
 import type { HubDeployment } from '../../../local/deploy/landing-zone.js';
 import { loadSample, toPutEventsEntry } from '../../../local/events/sample.js';
@@ -50,6 +51,9 @@ describe('EventsService rules', () => {
       return ruleFiles.find((file) => JSON.stringify(file.eventPattern) === JSON.stringify(pattern))?.name;
     };
 
+    const logicalIdOf = (ruleName: string) =>
+      deployments.flatMap((d) => d.stack.rules).find((candidate) => candidate.name === ruleName)?.logicalId;
+
     it.each(sampleFiles)('routes %s to the rules it expects', async (file) => {
       const sample = await loadSample(`${ROOT}events/samples/${file}`);
       const hub = deployments.find((deployment) => deployment.region === sample.region) as HubDeployment;
@@ -69,7 +73,22 @@ describe('EventsService rules', () => {
       }
       expect(result.FailedEntryCount).toBe(0);
       const kept = harness.events.publishedEvents().find((p) => p.event.id === result.Entries?.[0]?.EventId);
-      expect(kept?.matchedRules.map(fileOf).sort()).toEqual([...sample.expect.rules].sort());
+      const matched = kept?.matchedRules ?? [];
+      expect(
+        matched
+          .map(fileOf)
+          .filter((name) => name !== undefined)
+          .sort(),
+      ).toEqual([...sample.expect.rules].sort());
+      // The one rule not built from events/rules: the outcome recorder's (resources/outcomes.yml),
+      // which takes the registrar's outcome events the hub itself put, and nothing else.
+      const outcome =
+        sample.entry.Source === REGISTRAR_SOURCE &&
+        sample.account === hub.accountId &&
+        (OUTCOME_DETAIL_TYPES as readonly string[]).includes(sample.entry.DetailType);
+      expect(matched.filter((name) => fileOf(name) === undefined).map(logicalIdOf)).toEqual(
+        outcome ? ['RecordOutcomeRule'] : [],
+      );
       const started = sample.expect.rules.reduce(
         (sum, name) => sum + (ruleFiles.find((file) => file.name === name)?.workflows?.length ?? 0),
         0,

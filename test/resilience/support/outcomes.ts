@@ -90,14 +90,23 @@ export async function deliverPaced(
   return outcomesOf(stack, deliveries);
 }
 
-/** The workflow's own events of one detail-type, with their detail. */
+/**
+ * The workflow's own events of one detail-type on the hub buses, with their detail (RecordOutcome
+ * puts a copy of each on the connector account's default bus: not another announcement).
+ */
 export function registrarEvents(
   stack: Stack,
   detailType: 'ConnectorRegistered' | 'ConnectorRegistrationFailed' | 'ConnectorUnregistrationFailed',
 ): { eventId: string; detail: Record<string, unknown> }[] {
+  const hubBuses = new Set(stack.landingZone.hubs.map((hub) => hub.eventBus.arn));
   return stack.events
     .publishedEvents()
-    .filter((event) => event.event.source === REGISTRAR_SOURCE && event.event['detail-type'] === detailType)
+    .filter(
+      (event) =>
+        hubBuses.has(event.bus.arn) &&
+        event.event.source === REGISTRAR_SOURCE &&
+        event.event['detail-type'] === detailType,
+    )
     .map((event) => ({ eventId: event.event.id, detail: event.event.detail as Record<string, unknown> }));
 }
 

@@ -1,0 +1,120 @@
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { call, OperatorError } from './errors.js';
+
+/** What an execution of the registration workflow came to, read from DescribeExecution. */
+export interface ExecutionOutcome {
+  executionArn: string;
+  status: string;
+  /** registered, updated, unchanged, skipped, failed, running, timed out or aborted. */
+  outcome: string;
+  connectorLabel?: string;
+  lambdaArn?: string;
+  error?: string;
+  /** The handler's message (a Lambda error payload's errorMessage), which names the fix. */
+  message?: string;
+}
+
+/** The Region an execution (or state machine) ARN names: the Region its API answers in. */
+export function regionOfArn(arn: string): string {
+  const region = arn.split(':')[3];
+  if (!region) throw new OperatorError(`${arn} is not a Step Functions ARN (arn:aws:states:<Region>:…)`);
+  return region;
+}
+
+/** Reads the outcome of a described execution. */
+export function outcomeOf(described: DescribeExecutionCommandOutput): ExecutionOutcome {
+  const executionArn = described.executionArn ?? '';
+  const status = described.status ?? 'UNKNOWN';
+  const base = { executionArn, status };
+  if (status === 'RUNNING') return { ...base, outcome: 'running' };
+  if (status === 'SUCCEEDED') {
+    const output = parse(described.output) as {
+      registration?: { action?: string; connectorLabel?: string; lambdaArn?: string };
+      function?: { optedIn?: boolean; lambdaArn?: string; reason?: string };
+    };
+    if (output?.registration?.action) {
+      return {
+        ...base,
+        outcome: output.registration.action,
+        ...(output.registration.connectorLabel ? { connectorLabel: output.registration.connectorLabel } : {}),
+        ...(output.registration.lambdaArn ? { lambdaArn: output.registration.lambdaArn } : {}),
+      };
+    }
+    return {
+      ...base,
+      outcome: 'skipped',
+      ...(output?.function?.lambdaArn ? { lambdaArn: output.function.lambdaArn } : {}),
+      ...(output?.function?.reason ? { message: output.function.reason } : {}),
+    };
+  }
+  const outcome = status === 'TIMED_OUT' ? 'timed out' : status === 'ABORTED' ? 'aborted' : 'failed';
+  const message = messageOfCause(described.cause);
+  return {
+    ...base,
+    outcome,
+    ...(described.error ? { error: described.error } : {}),
+    ...(message ? { message } : {}),
+  };
+}
+
+/** A Lambda error payload's errorMessage, or the cause as it is. */
+export function messageOfCause(cause: string | undefined): string | undefined {
+  if (!cause) return undefined;
+  const payload = parse(cause) as { errorMessage?: unknown } | undefined;
+  return typeof payload?.errorMessage === 'string' ? payload.errorMessage : cause;
+}
+
+export interface WaitOptions {
+  /** Between two DescribeExecution calls. Default 1 s. */
+  pollMs?: number;
+  /** Give up (OperatorError) after this long. Default 30 minutes, the workflow's own timeout. */
+  timeoutMs?: number;
+  /** Told the status and the seconds waited, after each poll. */
+  onPoll?: (status: string, waitedMs: number) => void;
+  endpointUrl?: string | undefined;
+}
+
+/**
+ * Polls DescribeExecution until the execution is no longer RUNNING, and returns that description.
+ *
+ * @example const done = await waitForExecution(sfn, executionArn, { onPoll: (s, ms) => progress(s, ms) })
+ */
+export async function waitForExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  options: WaitOptions = {},
+): Promise<DescribeExecutionCommandOutput> {
+  const started = Date.now();
+  const pollMs = options.pollMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  const site = {
+    operation: 'DescribeExecution',
+    region: regionOfArn(executionArn),
+    endpointUrl: options.endpointUrl,
+  };
+  for (;;) {
+    const described = await call(() => sfn.send(new DescribeExecutionCommand({ executionArn })), site);
+    const waited = Date.now() - started;
+    options.onPoll?.(described.status ?? 'UNKNOWN', waited);
+    if (described.status !== 'RUNNING') return described;
+    if (waited > timeoutMs) {
+      throw new OperatorError(
+        `${executionArn} is still running after ${Math.round(waited / 1000)} s: follow it with \`registrar history ${executionArn}\``,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+function parse(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
