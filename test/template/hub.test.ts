@@ -1,7 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
+import {
+  DIMENSION,
+  METRIC,
+  REGISTRATION_ACTIONS,
+  REGISTRATION_OUTCOMES,
+  VERIFICATION_OUTCOMES,
+} from '../../functions/shared/metrics.js';
 import { parseCfnYaml } from './cfn-yaml.js';
+import { dashboardBody, graphedMetrics, resolveSub, type Widget } from './dashboard.js';
 import { type PackagedHub, packageHub, ROOT } from './package-hub.js';
 import { sdkActionsOfHandler, sdkActionsUsed } from './sdk-actions.js';
 import {
@@ -122,6 +132,8 @@ describe('hub template (serverless package)', () => {
         SERVED_REGIONS: '',
         POWERTOOLS_SERVICE_NAME: SERVICE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: `${SERVICE}-${STAGE}`,
+        POWERTOOLS_TRACE_ENABLED: 'false',
       };
       const verify = resource(template, 'VerifyFunctionLambdaFunction', 'AWS::Lambda::Function');
       const register = resource(template, 'RegisterConnectorLambdaFunction', 'AWS::Lambda::Function');
@@ -612,6 +624,193 @@ describe('hub template (serverless package)', () => {
         /^Packaged stage dev in [\d.]+s: \.serverless\/cloudformation-template-update-stack\.json/,
       );
       expect(hub.summary).toContain('AWS::StepFunctions::StateMachine');
+    });
+  });
+
+  describe('metrics and dashboard', () => {
+    const NAMESPACE = `${SERVICE}-${STAGE}`;
+    const dashboard = () => resource(template, 'RegistrarDashboard', 'AWS::CloudWatch::Dashboard');
+    const widgets = (): Widget[] => dashboardBody(dashboard()).widgets;
+    const titled = (title: string) => {
+      const found = widgets().find((widget) => widget.properties.title === title);
+      if (!found) throw new Error(`no widget titled ${title}`);
+      return found;
+    };
+    const ours = () => graphedMetrics(widgets()).filter((metric) => metric.namespace === NAMESPACE);
+
+    it('gives every function the metrics namespace of the stage', () => {
+      for (const [id] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+        const variables = resource(template, id, 'AWS::Lambda::Function').Properties.Environment.Variables;
+        expect(variables.POWERTOOLS_METRICS_NAMESPACE, id).toBe(NAMESPACE);
+        expect(variables.POWERTOOLS_SERVICE_NAME, id).toBe(SERVICE);
+      }
+    });
+
+    it('creates one dashboard per stage and Region, whose body is JSON once substituted', () => {
+      const { DashboardName, DashboardBody } = dashboard().Properties;
+
+      expect(resourcesOfType(template, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+      expect(resolveSub(DashboardName['Fn::Sub'])).toBe(`${SERVICE}-${STAGE}-eu-west-1`);
+      expect(DashboardBody['Fn::Sub']).toBeDefined();
+      expect(() => dashboardBody(dashboard())).not.toThrow();
+      for (const widget of widgets().filter((w) => w.type === 'metric')) {
+        expect(widget.properties.region, widget.properties.title).toBe('eu-west-1');
+      }
+    });
+
+    it('lays its widgets out on the 24-column grid without overlaps', () => {
+      const cells = new Set<string>();
+      for (const { x, y, width, height, properties } of widgets()) {
+        expect(x + width, properties.title).toBeLessThanOrEqual(24);
+        for (let column = x; column < x + width; column++) {
+          for (let row = y; row < y + height; row++) {
+            const cell = `${column},${row}`;
+            expect(cells.has(cell), `${properties.title} overlaps at ${cell}`).toBe(false);
+            cells.add(cell);
+          }
+        }
+      }
+    });
+
+    it('graphs only metrics the functions emit, under the names and dimensions of functions/shared/metrics.ts', () => {
+      const names: string[] = Object.values(METRIC);
+      const dimensionNames: string[] = ['service', ...Object.values(DIMENSION)];
+      const outcomes: string[] = [...REGISTRATION_OUTCOMES, ...VERIFICATION_OUTCOMES];
+      const actions: string[] = [...REGISTRATION_ACTIONS];
+
+      expect(ours().length).toBeGreaterThan(0);
+      for (const metric of ours()) {
+        expect(names, metric.widget).toContain(metric.name);
+        for (const [name, value] of Object.entries(metric.dimensions)) {
+          expect(dimensionNames, `${metric.widget}: ${name}`).toContain(name);
+          if (name === 'service') expect(value).toBe(SERVICE);
+          if (name === DIMENSION.outcome) expect(outcomes).toContain(value);
+          if (name === DIMENSION.action) expect(actions).toContain(value);
+        }
+        for (const name of metric.search ?? []) expect(dimensionNames).toContain(name);
+      }
+    });
+
+    it('graphs every metric the functions emit', () => {
+      expect(new Set(ours().map((metric) => metric.name))).toEqual(new Set(Object.values(METRIC)));
+    });
+
+    it('shows registrations by every outcome and action, and failures by error name', () => {
+      const registrations = ours().filter((metric) => metric.name === METRIC.registrations);
+      const expected = [
+        ...REGISTRATION_OUTCOMES.filter((outcome) => outcome !== 'failed').flatMap((outcome) =>
+          REGISTRATION_ACTIONS.map((action) => ({ service: SERVICE, Outcome: outcome, Action: action })),
+        ),
+        { service: SERVICE, Outcome: 'failed' },
+      ];
+      const failures = ours().filter((metric) => metric.name === METRIC.failures);
+
+      expect(registrations.map((metric) => metric.dimensions)).toEqual(expected);
+      expect(failures).toEqual([expect.objectContaining({ search: ['ErrorName', 'service'] })]);
+    });
+
+    it('shows executions by status and p90 duration of both workflows, the dead-letter queue and the throttles', () => {
+      const machines = ['RegisterConnectorStateMachine', 'UnregisterConnectorStateMachine'];
+      const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
+      const graphed = graphedMetrics(widgets()).map(({ namespace, name, dimensions, stat }) => ({
+        namespace,
+        name,
+        dimensions,
+        stat,
+      }));
+
+      expect(functions.length).toBeGreaterThanOrEqual(4);
+      expect(graphed).toEqual(
+        expect.arrayContaining([
+          ...machines.flatMap((id) => {
+            const dimensions = { StateMachineArn: `<Ref:${id}>` };
+            return [
+              ...['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'].map(
+                (name) => ({ namespace: 'AWS/States', name, dimensions, stat: 'Sum' }),
+              ),
+              { namespace: 'AWS/States', name: 'ExecutionTime', dimensions, stat: 'p90' },
+            ];
+          }),
+          {
+            namespace: 'AWS/SQS',
+            name: 'ApproximateNumberOfMessagesVisible',
+            dimensions: { QueueName: '<GetAtt:DeploySignalDeadLetterQueue.QueueName>' },
+            stat: 'Maximum',
+          },
+          ...functions.map((id) => ({
+            namespace: 'AWS/Lambda',
+            name: 'Throttles',
+            dimensions: { FunctionName: `<Ref:${id}>` },
+            stat: 'Sum',
+          })),
+          {
+            namespace: NAMESPACE,
+            name: METRIC.appflowThrottlesAbsorbed,
+            dimensions: { service: SERVICE },
+            stat: 'Sum',
+          },
+        ]),
+      );
+      expect(titled('Throttles').properties.metrics).toHaveLength(functions.length + 1);
+    });
+
+    it('shows every alarm of the stack, next to the executions', () => {
+      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id]) => `<GetAtt:${id}.Arn>`);
+      const widget = titled('Alarms');
+
+      expect(alarms.length).toBeGreaterThanOrEqual(3);
+      expect(widget.type).toBe('alarm');
+      expect([...widget.properties.alarms].sort()).toEqual(alarms.sort());
+      expect(titled('Executions by status (registration, unregistration)').y).toBe(widget.y);
+    });
+  });
+
+  describe('tracing', () => {
+    const tracingOf = (packaged: Template) => ({
+      functions: resourcesOfType(packaged, 'AWS::Lambda::Function').map(([, fn]) => ({
+        trace: fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED,
+        mode: fn.Properties.TracingConfig?.Mode,
+      })),
+      stateMachines: resourcesOfType(packaged, 'AWS::StepFunctions::StateMachine').map(
+        ([, machine]) => machine.Properties.TracingConfiguration,
+      ),
+      condition: packaged.Conditions?.TracingEnabled,
+    });
+
+    it('is off by default: no X-Ray, and the handlers do not load Tracer', () => {
+      expect(tracingOf(template)).toEqual({
+        functions: resourcesOfType(template, 'AWS::Lambda::Function').map(() => ({
+          trace: 'false',
+          mode: undefined,
+        })),
+        stateMachines: [{ Enabled: false }, { Enabled: false }],
+        condition: { 'Fn::Equals': ['false', 'true'] },
+      });
+    });
+
+    describe('with --param="tracing=true"', () => {
+      let directory: string;
+      let traced: Template;
+
+      beforeAll(async () => {
+        directory = mkdtempSync(join(tmpdir(), 'registrar-traced-hub-'));
+        ({ template: traced } = await packageHub({ params: { tracing: 'true' }, outputDir: directory }));
+      }, 300_000);
+
+      afterAll(() => {
+        rmSync(directory, { recursive: true, force: true });
+      });
+
+      it('turns on X-Ray for every function and both state machines, and tells the functions to load Tracer', () => {
+        expect(tracingOf(traced)).toEqual({
+          functions: resourcesOfType(traced, 'AWS::Lambda::Function').map(() => ({
+            trace: 'true',
+            mode: 'Active',
+          })),
+          stateMachines: [{ Enabled: true }, { Enabled: true }],
+          condition: { 'Fn::Equals': ['true', 'true'] },
+        });
+      });
     });
   });
 });

@@ -19,19 +19,27 @@ export interface PackagedHub {
 
 /**
  * Packages the hub afresh with scripts/package.mjs (offline, throwaway HOME, dummy credentials),
- * as `npm run package` does, and reads the template it leaves in .serverless/.
+ * as `npm run package` does, and reads the template it leaves in .serverless/, or in `outputDir`
+ * with `params` (`--param="name=value"`) for a hub deployed with other parameters.
  */
-export async function packageHub(): Promise<PackagedHub> {
+export async function packageHub(
+  options: { params?: Record<string, string>; outputDir?: string } = {},
+): Promise<PackagedHub> {
   const temp = mkdtempSync(join(tmpdir(), 'package-hub-test-'));
+  const outputDir = options.outputDir ?? `${ROOT}.serverless/`;
+  const args = [
+    'scripts/package.mjs',
+    ...Object.entries(options.params ?? {}).map(([name, value]) => `--param=${name}=${value}`),
+    ...(options.outputDir ? ['--package', options.outputDir] : []),
+  ];
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['scripts/package.mjs'], {
+    const { stdout } = await promisify(execFile)(process.execPath, args, {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,
       env: { ...process.env, TMPDIR: temp },
     });
-    const outputDir = `${ROOT}.serverless/`;
     const template = JSON.parse(
-      readFileSync(`${outputDir}cloudformation-template-update-stack.json`, 'utf8'),
+      readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as Template;
     return { template, outputDir, summary: stdout, tempLeftovers: readdirSync(temp) };
   } finally {

@@ -1,10 +1,16 @@
-import { AppflowClient, DescribeConnectorCommand, RegisterConnectorCommand } from '@aws-sdk/client-appflow';
+import {
+  AppflowClient,
+  DescribeConnectorCommand,
+  RegisterConnectorCommand,
+  UpdateConnectorRegistrationCommand,
+} from '@aws-sdk/client-appflow';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../../functions/shared/logger.js';
 import type { RegisterInput, RegisterOutput } from '../../../functions/shared/types.js';
+import { captureEmf, type EmittedMetric, enableMetrics } from '../emf.js';
 import {
   clearTable,
   createIdempotencyTable,
@@ -12,11 +18,19 @@ import {
   scanItems,
   startDynalite,
 } from './dynalite.js';
-import { appflowError, describeAnswer, fixture, lambdaContext, registerInput } from './helpers.js';
+import {
+  appflowError,
+  describeAnswer,
+  fixture,
+  lambdaContext,
+  registerInput,
+  stubHandlerEnvironment,
+} from './helpers.js';
 
 const TABLE = 'registrar-idempotency';
 const appflowMock = mockClient(AppflowClient);
 const registered = fixture<{ connectorArn: string }>('register-connector-response.json');
+const NAMESPACE = 'appflow-connector-registrar-test';
 
 type Handler = (event: unknown, context: Context) => Promise<RegisterOutput>;
 let handler: Handler;
@@ -25,16 +39,19 @@ let dynamodb: DynamoDBClient;
 
 beforeAll(async () => {
   db = await startDynalite();
-  vi.stubEnv('IDEMPOTENCY_TABLE_NAME', TABLE);
-  vi.stubEnv('HUB_ACCOUNT_ID', '111111111111');
-  vi.stubEnv('SPOKE_ROLE_NAME', 'AppFlowConnectorRegistrar');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
-  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'registrar-dev-registerConnector');
+  stubHandlerEnvironment(TABLE, db.endpoint);
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', NAMESPACE);
+  enableMetrics();
   dynamodb = new DynamoDBClient({ endpoint: db.endpoint, region: 'eu-west-1' });
   await createIdempotencyTable(dynamodb, TABLE);
   ({ handler } = (await import('../../../functions/register-connector/handler.js')) as { handler: Handler });
+});
+
+let emf: ReturnType<typeof captureEmf>;
+
+beforeEach(() => {
+  // Every invocation prints its metrics; collected here, read by the tests that check them.
+  emf = captureEmf();
 });
 
 afterEach(async () => {
@@ -368,6 +385,184 @@ describe('register-connector handler', () => {
           connectorLabel: event.connectorLabel,
         }),
       );
+    });
+  });
+
+  describe('metrics', () => {
+    const withoutTimestamps = (metrics: EmittedMetric[]) =>
+      metrics.map(({ name, value, dimensions, metadata }) => ({ name, value, dimensions, metadata }));
+    const inputMetadata = (event: RegisterInput) => ({
+      executionArn: event.executionArn,
+      accountId: event.accountId,
+      region: event.region,
+      connectorLabel: event.connectorLabel,
+      lambdaArn: event.lambdaArn,
+    });
+    const conflict = (registeredAt: string) => {
+      appflowMock.on(RegisterConnectorCommand).rejects(appflowError('ConflictException'));
+      appflowMock
+        .on(DescribeConnectorCommand)
+        .resolves(describeAnswer('describe-connector-same-function.json', { registeredAt }));
+    };
+
+    it('counts a new registration as succeeded/registered, the label and ARNs as metadata only', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      const event = registerInput();
+
+      await handler(event, lambdaContext());
+
+      expect(emf.metrics()).toEqual([
+        {
+          namespace: NAMESPACE,
+          name: 'Registrations',
+          unit: 'Count',
+          value: 1,
+          dimensionSets: [['service', 'Outcome', 'Action']],
+          dimensions: { service: 'appflow-connector-registrar', Outcome: 'succeeded', Action: 'registered' },
+          metadata: { ...inputMetadata(event), connectorArn: registered.connectorArn },
+        },
+      ]);
+    });
+
+    it('counts a refreshed registration as succeeded/updated', async () => {
+      conflict('2024-04-01T08:00:00.000Z');
+      appflowMock
+        .on(UpdateConnectorRegistrationCommand)
+        .resolves(fixture('update-connector-registration-response.json'));
+
+      await handler(registerInput(), lambdaContext());
+
+      expect(withoutTimestamps(emf.metrics())).toEqual([
+        expect.objectContaining({
+          name: 'Registrations',
+          dimensions: expect.objectContaining({ Outcome: 'succeeded', Action: 'updated' }),
+        }),
+      ]);
+    });
+
+    it('counts a registration already up to date as succeeded/unchanged', async () => {
+      conflict('2024-05-02T08:00:00.000Z');
+
+      await handler(registerInput(), lambdaContext());
+
+      expect(withoutTimestamps(emf.metrics())).toEqual([
+        expect.objectContaining({
+          name: 'Registrations',
+          dimensions: expect.objectContaining({ Outcome: 'succeeded', Action: 'unchanged' }),
+        }),
+      ]);
+    });
+
+    it('counts another signal of the same deploy as replayed, not as a second registration', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves(registered);
+      appflowMock
+        .on(DescribeConnectorCommand)
+        .resolves(describeAnswer('describe-connector-same-function.json'));
+      await handler(registerInput(), lambdaContext());
+
+      await handler(registerInput(), lambdaContext());
+
+      expect(emf.metrics().map((metric) => metric.dimensions)).toEqual([
+        expect.objectContaining({ Outcome: 'succeeded', Action: 'registered' }),
+        expect.objectContaining({ Outcome: 'replayed', Action: 'registered' }),
+      ]);
+    });
+
+    it('counts a registration that fails as failed, and the failure under its error name', async () => {
+      appflowMock.on(RegisterConnectorCommand).rejects(appflowError('ConflictException'));
+      appflowMock
+        .on(DescribeConnectorCommand)
+        .resolves(describeAnswer('describe-connector-other-function.json'));
+      const event = registerInput();
+
+      const error = await rejectionOf(handler(event, lambdaContext()));
+
+      expect(error.name).toBe('LabelOwnedByAnotherFunctionError');
+      expect(withoutTimestamps(emf.metrics())).toEqual([
+        {
+          name: 'Failures',
+          value: 1,
+          dimensions: {
+            service: 'appflow-connector-registrar',
+            ErrorName: 'LabelOwnedByAnotherFunctionError',
+          },
+          metadata: { ...inputMetadata(event), error: 'LabelOwnedByAnotherFunctionError' },
+        },
+        {
+          name: 'Registrations',
+          value: 1,
+          dimensions: { service: 'appflow-connector-registrar', Outcome: 'failed' },
+          metadata: inputMetadata(event),
+        },
+      ]);
+    });
+
+    it('counts an AppFlow exception under its own name', async () => {
+      appflowMock.on(RegisterConnectorCommand).rejects(appflowError('ServiceQuotaExceededException'));
+
+      await rejectionOf(handler(registerInput(), lambdaContext()));
+
+      expect(emf.metrics().find((metric) => metric.name === 'Failures')?.dimensions.ErrorName).toBe(
+        'ServiceQuotaExceededException',
+      );
+    });
+
+    it('counts a rejected input, noting only the event’s string fields, escaped', async () => {
+      const event = { executionArn: 'arn:aws:states:x\n', connectorLabel: 42 };
+
+      await rejectionOf(handler(event, lambdaContext()));
+
+      expect(withoutTimestamps(emf.metrics())).toEqual([
+        expect.objectContaining({
+          name: 'Failures',
+          dimensions: expect.objectContaining({ ErrorName: 'InvalidInputError' }),
+          metadata: { executionArn: 'arn:aws:states:x\\u000a', error: 'InvalidInputError' },
+        }),
+        expect.objectContaining({
+          name: 'Registrations',
+          dimensions: expect.objectContaining({ Outcome: 'failed' }),
+        }),
+      ]);
+    });
+
+    it('counts an error of no declared name as Other, keeping its name in the metadata', async () => {
+      appflowMock.on(RegisterConnectorCommand).resolves({});
+
+      const error = await rejectionOf(handler(registerInput(), lambdaContext()));
+
+      expect(error.name).toBe('Error');
+      expect(emf.metrics().find((metric) => metric.name === 'Failures')).toEqual(
+        expect.objectContaining({
+          dimensions: expect.objectContaining({ ErrorName: 'Other' }),
+          metadata: expect.objectContaining({ error: 'Error' }),
+        }),
+      );
+    });
+
+    it('flushes one outcome per invocation with no Powertools warning (empty buffer, dimension clash)', async () => {
+      const warnings: unknown[] = [];
+      vi.spyOn(console, 'warn').mockImplementation((line: unknown) => {
+        warnings.push(line);
+      });
+      appflowMock
+        .on(RegisterConnectorCommand)
+        .resolvesOnce(registered)
+        .rejects(appflowError('ThrottlingException'));
+
+      await handler(registerInput(), lambdaContext());
+      await rejectionOf(
+        handler(
+          registerInput({ codeSha256: 'BBBBgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' }),
+          lambdaContext(),
+        ),
+      );
+
+      expect(emf.lines().map((line) => line._aws.CloudWatchMetrics[0]?.Dimensions)).toEqual([
+        [['service', 'Outcome', 'Action']],
+        [['service', 'ErrorName']],
+        [['service', 'Outcome']],
+      ]);
+      expect(warnings).toEqual([]);
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-appflow';
 import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
 import type { RegisterInput } from '../../../functions/shared/types.js';
 
 /** Reads a JSON fixture of this suite. */
@@ -87,4 +88,18 @@ export function lambdaContext(remainingMs = 60_000): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * The environment the register handler reads at import, its DynamoDB at `dynamodbEndpoint` and
+ * dummy credentials; undo with vi.unstubAllEnvs.
+ */
+export function stubHandlerEnvironment(tableName: string, dynamodbEndpoint: string): void {
+  vi.stubEnv('IDEMPOTENCY_TABLE_NAME', tableName);
+  vi.stubEnv('HUB_ACCOUNT_ID', '111111111111');
+  vi.stubEnv('SPOKE_ROLE_NAME', 'AppFlowConnectorRegistrar');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamodbEndpoint);
+  vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'registrar-dev-registerConnector');
 }

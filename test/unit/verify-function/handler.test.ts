@@ -2,8 +2,9 @@ import { GetFunctionCommand, GetPolicyCommand, InvokeCommand, LambdaClient } fro
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VerifyOutput } from '../../../functions/shared/types.js';
+import { captureEmf, enableMetrics } from '../emf.js';
 import { CONNECTOR_ARN, fixture, getFunctionOutput, getPolicyOutput, HUB, invokeOutput } from './helpers.js';
 
 const lambdaMock = mockClient(LambdaClient);
@@ -32,6 +33,8 @@ beforeAll(async () => {
   vi.stubEnv('HUB_ACCOUNT_ID', HUB);
   vi.stubEnv('SPOKE_ROLE_NAME', 'AppFlowConnectorRegistrar');
   vi.stubEnv('PROBE_TIMEOUT_MS', '50');
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'appflow-connector-registrar-test');
+  enableMetrics();
   // The handler reads its environment once, at import.
   ({ handler } = (await import('../../../functions/verify-function/handler.js')) as unknown as {
     handler: Handler;
@@ -43,11 +46,30 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
+let emf: ReturnType<typeof captureEmf>;
+
+beforeEach(() => {
+  // Every invocation prints its metrics; collected here, read by the tests that check them.
+  emf = captureEmf();
+});
+
 afterEach(() => {
   lambdaMock.reset();
   stsMock.reset();
   vi.restoreAllMocks();
 });
+
+/** STS hands out credentials of the spoke role. */
+function spokeRoleAssumable(): void {
+  stsMock.on(AssumeRoleCommand).resolves({
+    Credentials: {
+      AccessKeyId: 'ASIAEXAMPLEKEY',
+      SecretAccessKey: 'secret',
+      SessionToken: 'token',
+      Expiration: new Date(Date.now() + 3_600_000),
+    },
+  });
+}
 
 function healthyConnector(getFunctionFixture: string, policyFixture = 'policy-appflow.json'): void {
   lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput(getFunctionFixture));
@@ -93,14 +115,7 @@ describe('verify-function handler', () => {
 
   describe('acts in a member account through its spoke role', () => {
     it('assumes arn:aws:iam::222222222222:role/AppFlowConnectorRegistrar for an event of that account', async () => {
-      stsMock.on(AssumeRoleCommand).resolves({
-        Credentials: {
-          AccessKeyId: 'ASIAEXAMPLEKEY',
-          SecretAccessKey: 'secret',
-          SessionToken: 'token',
-          Expiration: new Date(Date.now() + 3_600_000),
-        },
-      });
+      spokeRoleAssumable();
       healthyConnector('get-function-tagged.json');
       let seen: { accessKeyId: string; region: string } | undefined;
       // Resolve credentials and Region as the real client does before signing a request.
@@ -128,6 +143,85 @@ describe('verify-function handler', () => {
       });
       expect(lambdaMock.calls()).toHaveLength(0);
       expect(stsMock.calls()).toHaveLength(0);
+    });
+  });
+
+  describe('metrics', () => {
+    const eventMetadata = (event: Record<string, unknown>) => ({
+      executionArn: event.executionArn,
+      accountId: event.accountId,
+      region: event.region,
+      functionArn: event.functionArn,
+    });
+
+    it('counts a verified connector, its label and ARNs as metadata only', async () => {
+      spokeRoleAssumable();
+      healthyConnector('get-function-tagged.json');
+      const event = fixture('input-cloudtrail.json');
+
+      await handler(event, context);
+
+      expect(emf.metrics()).toEqual([
+        {
+          namespace: 'appflow-connector-registrar-test',
+          name: 'Verifications',
+          unit: 'Count',
+          value: 1,
+          dimensionSets: [['service', 'Outcome']],
+          dimensions: { service: 'appflow-connector-registrar', Outcome: 'verified' },
+          metadata: { ...eventMetadata(event), lambdaArn: CONNECTOR_ARN, connectorLabel: 'acme-orders' },
+        },
+      ]);
+    });
+
+    it('counts a function that has not opted in as skipped', async () => {
+      spokeRoleAssumable();
+      healthyConnector('get-function-untagged.json');
+
+      await handler(fixture('input-cloudtrail.json'), context);
+
+      expect(emf.metrics()).toEqual([
+        expect.objectContaining({
+          name: 'Verifications',
+          dimensions: expect.objectContaining({ Outcome: 'skipped' }),
+        }),
+      ]);
+    });
+
+    it('counts a refusal as failed, and the failure under its error name', async () => {
+      healthyConnector('get-function-tagged.json');
+      const event = fixture('input-foreign-function.json');
+
+      await expect(handler(event, context)).rejects.toMatchObject({ name: 'AccountMismatchError' });
+
+      expect(emf.metrics()).toEqual([
+        expect.objectContaining({
+          name: 'Failures',
+          dimensions: { service: 'appflow-connector-registrar', ErrorName: 'AccountMismatchError' },
+          metadata: { ...eventMetadata(event), error: 'AccountMismatchError' },
+        }),
+        expect.objectContaining({
+          name: 'Verifications',
+          dimensions: { service: 'appflow-connector-registrar', Outcome: 'failed' },
+          metadata: eventMetadata(event),
+        }),
+      ]);
+    });
+
+    it('counts a function still being deployed under FunctionNotReadyError, each attempt once', async () => {
+      spokeRoleAssumable();
+      healthyConnector('get-function-pending.json');
+
+      await expect(handler(fixture('input-cloudtrail.json'), context)).rejects.toMatchObject({
+        name: 'FunctionNotReadyError',
+      });
+
+      expect(emf.metrics().filter((metric) => metric.name === 'Failures')).toEqual([
+        expect.objectContaining({
+          value: 1,
+          dimensions: expect.objectContaining({ ErrorName: 'FunctionNotReadyError' }),
+        }),
+      ]);
     });
   });
 });
