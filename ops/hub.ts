@@ -13,6 +13,8 @@ export interface Hub {
   region: string;
   stackName: string;
   stateMachineArn: string;
+  /** The unregistration workflow (`registrar unregister`). */
+  unregisterStateMachineArn: string;
   eventBusArn: string;
   /** The table of the inventory `registrar status` reads. */
   inventoryTableName: string;
@@ -62,6 +64,7 @@ export async function findHub(
     region: where.region,
     stackName,
     stateMachineArn: output('RegisterConnectorStateMachineArn'),
+    unregisterStateMachineArn: output('UnregisterConnectorStateMachineArn'),
     eventBusArn: output('HubEventBusArn'),
     inventoryTableName: output('InventoryTableName'),
   };

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { type FunctionArn, formatFunctionArn, parseFunctionArn } from '../functions/shared/arn.js';
-import type { WorkflowInput } from '../functions/shared/types.js';
-import { call, OperatorError } from './errors.js';
+import { OperatorError } from './errors.js';
 import type { Hub } from './hub.js';
+import { startOperatorExecution } from './operator-execution.js';
 
 /** The trigger name an operator's registration carries, so its history says who started it. */
 export const OPERATOR_TRIGGER = 'registrar register';
@@ -28,45 +27,17 @@ export function functionArnOf(text: string): FunctionArn {
 }
 
 /**
- * The workflow input the rules would build for this function: its account and Region, the function,
- * no hints (only its tags count), and a pipeline-kind trigger named after this command, so that
- * VerifyFunction treats it as an explicit request and its history names the operator.
- */
-export function registrationInput(arn: FunctionArn, now: Date, eventId: string): WorkflowInput {
-  return {
-    accountId: arn.accountId,
-    region: arn.region,
-    functionArn: formatFunctionArn(arn),
-    hints: null,
-    trigger: { kind: 'pipeline', eventId, name: OPERATOR_TRIGGER, time: now.toISOString() },
-  };
-}
-
-/**
- * Starts the registration workflow of a hub for one function, with the input above; the execution
- * name says an operator started it. Returns the execution ARN.
+ * Starts the registration workflow of a hub for one function, as a deploy signal would (kind
+ * pipeline, so VerifyFunction treats it as an explicit request; its tags decide). Returns the
+ * execution ARN.
  *
  * @example const executionArn = await startRegistration(sfn, hub, functionArnOf(arnText))
  */
-export async function startRegistration(
+export function startRegistration(
   sfn: SFNClient,
   hub: Pick<Hub, 'region' | 'stateMachineArn'>,
   arn: FunctionArn,
   options: { now?: Date; endpointUrl?: string | undefined } = {},
 ): Promise<string> {
-  const id = randomUUID();
-  const input = registrationInput(arn, options.now ?? new Date(), id);
-  const { executionArn } = await call(
-    () =>
-      sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: hub.stateMachineArn,
-          name: `operator-${id}`,
-          input: JSON.stringify(input),
-        }),
-      ),
-    { operation: 'StartExecution', region: hub.region, endpointUrl: options.endpointUrl },
-  );
-  if (!executionArn) throw new OperatorError(`StartExecution in ${hub.region} answered no executionArn`);
-  return executionArn;
+  return startOperatorExecution(sfn, hub, arn, OPERATOR_TRIGGER, options);
 }

@@ -47,6 +47,12 @@ export const CLOUDTRAIL_DELETE_FUNCTION = ['DeleteFunction', 'DeleteFunction2015
 /** The CloudFormation status of a deleted AWS::Lambda::Function. */
 export const CLOUDFORMATION_DELETE_COMPLETE = 'DELETE_COMPLETE';
 
+/**
+ * The trigger name (kind pipeline) of an unregistration an operator starts with `registrar
+ * unregister`: a request, not a claim, so AWS's present state alone decides what goes.
+ */
+export const OPERATOR_UNREGISTER_TRIGGER = 'registrar unregister';
+
 /** Tags that opt a function in and describe it. */
 export const Tags = {
   connectorLabel: 'appflow:connector-label',

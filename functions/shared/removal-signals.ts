@@ -1,5 +1,9 @@
 import { InvalidInputError } from './errors.js';
-import { CLOUDFORMATION_DELETE_COMPLETE, CLOUDTRAIL_DELETE_FUNCTION } from './event-types.js';
+import {
+  CLOUDFORMATION_DELETE_COMPLETE,
+  CLOUDTRAIL_DELETE_FUNCTION,
+  OPERATOR_UNREGISTER_TRIGGER,
+} from './event-types.js';
 import { printable } from './text.js';
 import type { WorkflowInput } from './types.js';
 
@@ -7,9 +11,10 @@ import type { WorkflowInput } from './types.js';
  * What a removal signal claims, to be confirmed against AWS before anything is unregistered:
  * `deleted`, the function is gone (CloudTrail DeleteFunction, CloudFormation DELETE_COMPLETE);
  * `tags-changed`, its appflow:connector-label tag was removed or changed (CloudTrail UntagResource,
- * TagResource).
+ * TagResource); `requested`, an operator asks (`registrar unregister`) and claims nothing, so, as for
+ * a tag signal, a function that still exists keeps the label it carries.
  */
-export type RemovalClaim = 'deleted' | 'tags-changed';
+export type RemovalClaim = 'deleted' | 'tags-changed' | 'requested';
 
 type Trigger = Pick<WorkflowInput['trigger'], 'kind' | 'name'>;
 
@@ -31,7 +36,8 @@ export function removalClaimOf(trigger: Trigger): RemovalClaim {
   if (isDeleteFunctionSignal(trigger)) return 'deleted';
   if (trigger.kind === 'cloudformation' && trigger.name === CLOUDFORMATION_DELETE_COMPLETE) return 'deleted';
   if (trigger.kind === 'cloudtrail' && /^(Untag|Tag)Resource/.test(trigger.name)) return 'tags-changed';
+  if (trigger.kind === 'pipeline' && trigger.name === OPERATOR_UNREGISTER_TRIGGER) return 'requested';
   throw new InvalidInputError(
-    `trigger ${trigger.kind} "${printable(trigger.name)}" is not a removal signal; the unregistration workflow is started by CloudTrail DeleteFunction, UntagResource and TagResource and by CloudFormation DELETE_COMPLETE. Check the rule that started this execution.`,
+    `trigger ${trigger.kind} "${printable(trigger.name)}" is not a removal signal; the unregistration workflow is started by CloudTrail DeleteFunction, UntagResource and TagResource, by CloudFormation DELETE_COMPLETE and by \`${OPERATOR_UNREGISTER_TRIGGER}\`. Check the rule that started this execution.`,
   );
 }

@@ -105,7 +105,8 @@ export interface RegisterOutput {
  * carries no appflow:connector-label tag any more (`untagged`), or carries another label
  * (`relabelled`). `orphaned` is the drift sweep's: a registration whose function it found gone.
  */
-export type RemovalReason = 'deleted' | 'untagged' | 'relabelled' | 'orphaned';
+export const REMOVAL_REASONS = ['deleted', 'untagged', 'relabelled', 'orphaned'] as const;
+export type RemovalReason = (typeof REMOVAL_REASONS)[number];
 
 /** A registration of the registrar that VerifyRemoval confirmed must go. */
 export interface StaleRegistration {

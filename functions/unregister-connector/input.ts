@@ -2,10 +2,9 @@ import { parseTaskLambdaArn } from '../shared/arn.js';
 import { AccountMismatchError, InvalidInputError } from '../shared/errors.js';
 import { labelProblem } from '../shared/limits.js';
 import { printable } from '../shared/text.js';
-import type { RemovalReason, UnregisterInput } from '../shared/types.js';
+import { REMOVAL_REASONS as REASONS, type RemovalReason, type UnregisterInput } from '../shared/types.js';
 
 const ACCOUNT_ID = /^\d{12}$/;
-const REASONS: readonly RemovalReason[] = ['deleted', 'untagged', 'relabelled', 'orphaned'];
 const FIX_HINT =
   'The state machine builds this input from VerifyRemoval; if you started the task by hand, pass the fields of functions/shared/types.ts UnregisterInput.';
 

@@ -1,4 +1,4 @@
-import type { SampleOutcome } from '../events/sample.js';
+import type { ExpectedUnregistration, SampleOutcome } from '../events/sample.js';
 import type { ExecutionRecord } from '../services/states.js';
 
 /** What became of one event: the outcome a sample declares, read from the executions it started. */
@@ -9,6 +9,8 @@ export interface EventOutcome {
   /** The error name, when the workflow failed or the bus refused the event. */
   error?: string;
   connectorLabel?: string;
+  /** What the unregistration executions unregistered and why, in label order. */
+  unregistered: ExpectedUnregistration[];
   /** RegisterConnector and UnregisterConnector task attempts (1 + retries) across the executions. */
   attempts: number;
   executions: ExecutionRecord[];
@@ -20,22 +22,40 @@ export interface EventOutcome {
  * the most telling one wins: a failure, then a registration or unregistration, then a skip.
  */
 export function outcomeOf(executions: ExecutionRecord[]): EventOutcome {
-  if (executions.length === 0) return { outcome: 'none', attempts: 0, executions };
+  if (executions.length === 0) return { outcome: 'none', attempts: 0, unregistered: [], executions };
   const read = executions.map(readExecution);
   const attempts = read.reduce((sum, one) => sum + one.attempts, 0);
+  const unregistered = executions
+    .flatMap(unregistrationsOf)
+    .sort((a, b) => a.connectorLabel.localeCompare(b.connectorLabel));
+  // A relabelling TagResource both registers and unregisters: the registration names the outcome.
   const rank = {
     failed: 0,
     registered: 1,
     updated: 1,
     unchanged: 1,
-    unregistered: 1,
-    skipped: 2,
+    unregistered: 2,
+    skipped: 3,
   } as Record<string, number>;
-  const [first] = read.sort((a, b) => (rank[a.outcome] ?? 3) - (rank[b.outcome] ?? 3));
-  return { ...(first as Omit<EventOutcome, 'executions'>), attempts, executions };
+  const [first] = read.sort((a, b) => (rank[a.outcome] ?? 4) - (rank[b.outcome] ?? 4));
+  return { ...(first as ReadOutcome), attempts, unregistered, executions };
 }
 
-function readExecution(execution: ExecutionRecord): Omit<EventOutcome, 'executions'> {
+type ReadOutcome = Omit<EventOutcome, 'executions' | 'unregistered'>;
+
+/** The registrations an unregistration execution unregistered (none for a failed one or a registration). */
+function unregistrationsOf(execution: ExecutionRecord): ExpectedUnregistration[] {
+  if (execution.status !== 'SUCCEEDED') return [];
+  const items = parse(execution.output)?.unregistrations;
+  if (!Array.isArray(items)) return [];
+  return (items as { unregistration?: Partial<ExpectedUnregistration> }[]).flatMap(({ unregistration }) =>
+    unregistration?.connectorLabel && unregistration.reason
+      ? [{ connectorLabel: unregistration.connectorLabel, reason: unregistration.reason }]
+      : [],
+  );
+}
+
+function readExecution(execution: ExecutionRecord): ReadOutcome {
   const attempts = attemptsOf(execution, 'RegisterConnector') + attemptsOf(execution, 'UnregisterConnector');
   if (execution.status === 'FAILED') {
     return {

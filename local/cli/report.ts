@@ -1,3 +1,4 @@
+import type { ExpectedUnregistration } from '../events/sample.js';
 import type { PublishedEvent } from '../services/events.js';
 import type { RunReport } from './run.js';
 import { formatTable } from './table.js';
@@ -6,8 +7,12 @@ import { formatTable } from './table.js';
 export function formatRunReport(report: RunReport): string {
   const rows = report.results.map((result) => {
     const { actual, expected } = result;
-    const outcome = actual.error ? `${actual.outcome} (${actual.error})` : actual.outcome;
-    const expectedText = expected.error ? `${expected.outcome} (${expected.error})` : expected.outcome;
+    const outcome =
+      (actual.error ? `${actual.outcome} (${actual.error})` : actual.outcome) +
+      alsoUnregistered(actual.outcome, actual.unregistered, !result.matches);
+    const expectedText =
+      (expected.error ? `${expected.outcome} (${expected.error})` : expected.outcome) +
+      alsoUnregistered(expected.outcome, expected.unregistered ?? [], !result.matches);
     return [
       result.matches ? 'ok' : 'MISMATCH',
       result.file.replace(/\.json$/, ''),
@@ -34,6 +39,15 @@ export function formatRunReport(report: RunReport): string {
     '',
     `${matched} of ${report.results.length} events ended as their samples expect.`,
   ].join('\n');
+}
+
+/**
+ * The labels an event unregistered beside another outcome (a relabelling registers one label and
+ * unregisters another), or, `always`, every one with its reason, to show what a mismatch expected.
+ */
+function alsoUnregistered(outcome: string, unregistered: ExpectedUnregistration[], always = false): string {
+  if (unregistered.length === 0 || (outcome === 'unregistered' && !always)) return '';
+  return ` + unregistered ${unregistered.map(({ connectorLabel, reason }) => `${connectorLabel} (${reason})`).join(', ')}`;
 }
 
 /** One published registrar event: its detail-type, where it was put, and what it says. */

@@ -4,6 +4,7 @@ import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import { loadSample, type Sample } from '../events/sample.js';
 import type { PublishedEvent } from '../services/events.js';
 import type { Stack } from '../stack.js';
+import { matchesExpectation } from './expectation.js';
 import { type EventOutcome, outcomeOf } from './outcomes.js';
 import { sendSample } from './send.js';
 
@@ -60,14 +61,10 @@ export async function runSamples(stack: Stack, files: string[]): Promise<RunRepo
   const results = sent.map(({ file, sample, started, delivery }): RunResult => {
     const mine = executions.filter((execution) => triggerEventId(execution.input) === delivery.eventId);
     const outcome: Omit<EventOutcome, 'executions'> = delivery.refusedWith
-      ? { outcome: 'refused', error: delivery.refusedWith, attempts: 0 }
+      ? { outcome: 'refused', error: delivery.refusedWith, attempts: 0, unregistered: [] }
       : outcomeOf(mine);
     const ended = Math.max(started, ...mine.map((execution) => execution.stopDate?.getTime() ?? started));
-    const matches =
-      outcome.outcome === sample.expect.outcome &&
-      (sample.expect.outcome !== 'failed' ||
-        sample.expect.error === undefined ||
-        sample.expect.error === outcome.error);
+    const matches = matchesExpectation(sample.expect, outcome);
     return {
       file: basename(file),
       account: sample.account,

@@ -10,13 +10,15 @@
  *     "bus": "hub",                     // optional: "default" or "hub" (see SampleBus)
  *     "entry": { "Source": "aws.lambda", "DetailType": "…", "Detail": { … }, "Resources": [] },
  *     "expect": { "rules": ["cloudtrail-create-function"], "outcome": "registered",
- *                 "connectorLabel": "healthy-connector" }
+ *                 "connectorLabel": "healthy-connector",
+ *                 "unregistered": [{ "connectorLabel": "old-label", "reason": "relabelled" }] }
  *   }
  *
  * Every outcome is the one the workflow reaches in a fresh local/worlds/default.json.
  */
 import { readFile } from 'node:fs/promises';
 import { FATAL_ERROR_NAMES, RETRYABLE_ERROR_NAMES } from '../../functions/shared/errors.js';
+import { REMOVAL_REASONS, type RemovalReason } from '../../functions/shared/types.js';
 import type { BusEvent } from '../types.js';
 
 export const SAMPLE_OUTCOMES = [
@@ -61,6 +63,18 @@ export interface SampleExpectation {
   error?: string;
   /** The label the published event carries, when the sample pins it. */
   connectorLabel?: string;
+  /**
+   * The registrations the unregistration workflow unregisters, exactly (a TagResource that relabels
+   * registers the new label and unregisters the old one). Absent: none. Required when outcome is
+   * unregistered, so that every such sample pins the reason.
+   */
+  unregistered?: ExpectedUnregistration[];
+}
+
+/** One ConnectorUnregistered the sample expects: the label and why it went. */
+export interface ExpectedUnregistration {
+  connectorLabel: string;
+  reason: RemovalReason;
 }
 
 /**
@@ -204,8 +218,8 @@ function parseEntry(value: unknown, fail: Fail): SampleEntry {
 
 function parseExpectation(value: unknown, fail: Fail): SampleExpectation {
   const expect = requireObject(value, 'expect', fail);
-  onlyKeys(expect, ['rules', 'outcome', 'error', 'connectorLabel'], 'expect', fail);
-  const { rules, outcome, error, connectorLabel } = expect;
+  onlyKeys(expect, ['rules', 'outcome', 'error', 'connectorLabel', 'unregistered'], 'expect', fail);
+  const { rules, outcome, error, connectorLabel, unregistered } = expect;
   if (!Array.isArray(rules) || rules.some((rule) => typeof rule !== 'string')) {
     fail('expect.rules must be an array of rule names from events/rules/ ([] when none matches)');
   }
@@ -227,7 +241,26 @@ function parseExpectation(value: unknown, fail: Fail): SampleExpectation {
   }
   if (connectorLabel !== undefined)
     result.connectorLabel = requireText(connectorLabel, 'expect.connectorLabel', fail);
+  if (unregistered !== undefined) result.unregistered = parseUnregistered(unregistered, fail);
+  else if (outcome === 'unregistered')
+    fail('expect.unregistered must list what is unregistered and why when outcome is unregistered');
   return result;
+}
+
+function parseUnregistered(value: unknown, fail: Fail): ExpectedUnregistration[] {
+  if (!Array.isArray(value)) fail('expect.unregistered must be an array of { connectorLabel, reason }');
+  return (value as unknown[]).map((item, i) => {
+    const what = `expect.unregistered[${i}]`;
+    const entry = requireObject(item, what, fail);
+    onlyKeys(entry, ['connectorLabel', 'reason'], what, fail);
+    const connectorLabel = requireText(entry.connectorLabel, `${what}.connectorLabel`, fail);
+    if (!REMOVAL_REASONS.includes(entry.reason as RemovalReason)) {
+      fail(
+        `${what}.reason must be one of ${REMOVAL_REASONS.join(', ')}; got ${JSON.stringify(entry.reason)}`,
+      );
+    }
+    return { connectorLabel, reason: entry.reason as RemovalReason };
+  });
 }
 
 /** Fields real events repeat must say the same as the envelope, or the sample lies about its origin. */

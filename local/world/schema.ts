@@ -43,6 +43,11 @@ export interface PreRegisteredConnector {
   region: string;
   /** A function of this account (by name) that the registration points at. */
   functionName: string;
+  /**
+   * The function was deleted after it was registered, so the registration outlives it (what a
+   * deletion signal then finds): `functionName` must name no function of this account and Region.
+   */
+  functionDeleted?: boolean;
   description?: string;
   /** ISO 8601; default: the stack's start time minus one day. */
   registeredAt?: string;

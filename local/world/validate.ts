@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { isPlainObject } from '../json.js';
 import { connectorProfilesOf, flowsOf } from './appflow-resources.js';
 import { ModuleCode } from './code.js';
+import { functionArn } from './functions.js';
 import type { LoadedAccount, LoadedConnector, LoadedFunction, LoadedWorld } from './load.js';
 import { appFlowPolicyStatement } from './policy.js';
 import { AWS_REGIONS } from './regions.js';
@@ -422,6 +423,7 @@ export class Checker {
       'label',
       'region',
       'functionName',
+      'functionDeleted',
       'description',
       'registeredAt',
       'registeredBy',
@@ -459,17 +461,31 @@ export class Checker {
             CALLER_ARN,
             'the ARN of who registered it, e.g. arn:aws:iam::111111111111:root or arn:aws:sts::111111111111:assumed-role/<role>/<session> (at most 512 characters)',
           );
+    const functionDeleted = spec.functionDeleted === true;
+    if (spec.functionDeleted !== undefined && typeof spec.functionDeleted !== 'boolean') {
+      this.problem(
+        `${path}.functionDeleted`,
+        `expected true or false; got ${describe(spec.functionDeleted)}`,
+      );
+    }
     const target = functions.find((fn) => fn.name === functionName && fn.region === region);
     const declared = specs.some(
       (fn) => isPlainObject(fn) && fn.name === functionName && fn.region === region,
     );
-    if (functionName && region && !target && !declared) {
+    if (functionName && region && functionDeleted && declared) {
       this.problem(
         `${path}.functionName`,
-        `no function "${functionName}" in account ${accountId} and ${region}; list it under functions, in the same Region`,
+        `"${functionName}" is a function of account ${accountId} in ${region}, yet functionDeleted says it is gone; remove one of the two`,
+      );
+    } else if (functionName && region && !functionDeleted && !target && !declared) {
+      this.problem(
+        `${path}.functionName`,
+        `no function "${functionName}" in account ${accountId} and ${region}; list it under functions, in the same Region, or set functionDeleted`,
       );
     }
-    if (!label || label.length > 256 || !region || !functionName || !target) return undefined;
+    if (!label || label.length > 256 || !region || !functionName) return undefined;
+    if (spec.functionDeleted !== undefined && typeof spec.functionDeleted !== 'boolean') return undefined;
+    if (functionDeleted ? declared : !target) return undefined;
     if (spec.description !== undefined && (description === undefined || description.length > 1024))
       return undefined;
     if (spec.registeredAt !== undefined && registeredAt === undefined) return undefined;
@@ -478,7 +494,9 @@ export class Checker {
       label,
       region,
       functionName,
-      lambdaArn: target.arn,
+      // A deleted function's ARN is the one it had: the partition of the world's functions.
+      lambdaArn: target?.arn ?? functionArn(region, accountId, functionName),
+      ...(functionDeleted ? { functionDeleted } : {}),
       ...(description !== undefined ? { description } : {}),
       ...(registeredAt !== undefined ? { registeredAt } : {}),
       ...(registeredBy !== undefined ? { registeredBy } : {}),

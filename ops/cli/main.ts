@@ -6,6 +6,7 @@ import { addRedriveCommand } from './redrive-command.js';
 import { addRegisterCommand } from './register-command.js';
 import type { CommandContext } from './session.js';
 import { addStatusCommand } from './status-command.js';
+import { addUnregisterCommand } from './unregister-command.js';
 
 /** Exit codes every command documents. */
 export const EXIT = { ok: 0, failuresFound: 1, usageOrAccess: 2 } as const;
@@ -38,6 +39,7 @@ Add --debug to any command to see the stack trace of a failure.`,
   addHistoryCommand(program, context);
   addRedriveCommand(program, context);
   addRegisterCommand(program, context);
+  addUnregisterCommand(program, context);
   addLocalCommands(program);
   return program;
 }

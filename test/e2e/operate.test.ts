@@ -6,6 +6,7 @@ import { createOperatorClients } from '../../ops/clients.js';
 import { findHub } from '../../ops/hub.js';
 import { connectorStatus } from '../../ops/status.js';
 import { REGISTERED_PATH } from '../support/asl.js';
+import { describeCustomConnector } from './support/appflow.js';
 import { type CommandResult, freePort, registrar } from './support/cli.js';
 import { type StackClients, startStackWithClients, stopStackWithClients } from './support/clients.js';
 import { SLOW } from './support/timeouts.js';
@@ -264,6 +265,59 @@ describe('registrar, the operator commands, against the local stack', { timeout:
     });
   });
 
+  describe('unregister', () => {
+    const registered = (account: string, label: string) =>
+      describeCustomConnector(clients.appflow(account, REGION), label);
+
+    it('unregisters what the registrar registered for a function that is gone, prints why and exits 0', async () => {
+      const { code, stdout, stderr } = await run('unregister', fn(HUB, 'retired-connector'));
+
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(
+        /^unregistered retired-connector \(deleted\) arn:aws:lambda:eu-west-1:111111111111:function:retired-connector\n/,
+      );
+      expect(stdout).toMatch(
+        /execution: arn:aws:states:eu-west-1:111111111111:execution:appflow-connector-registrar-dev-unregister-connector:operator-/,
+      );
+      expect(await registered(HUB, 'retired-connector')).toBeUndefined();
+    });
+
+    it('leaves a function that still carries its label registered: skipped, saying why, exit 0', async () => {
+      const { code, stdout } = await run('unregister', fn(HUB, 'healthy-connector'));
+
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /^skipped arn:aws:lambda:eu-west-1:111111111111:function:healthy-connector \(.*carries appflow:connector-label "healthy-connector"/,
+      );
+      expect(await registered(HUB, 'healthy-connector')).toBeDefined();
+    });
+
+    it("prints the error and its fix, and exits 1, when a profile and a flow still use the member account's label", async () => {
+      const { code, stdout } = await run('unregister', fn('222222222222', 'shared-connector'), '--json');
+
+      expect(code).toBe(1);
+      const outcome = JSON.parse(stdout);
+      expect(outcome).toMatchObject({ outcome: 'failed', error: 'ConnectorInUseError', unregistered: [] });
+      expect(outcome.message).toContain('shared-profile');
+      expect(await registered('222222222222', 'shared-connector')).toBeDefined();
+    });
+
+    it('returns at once with --no-wait, printing the execution of the unregistration workflow', async () => {
+      const { code, stdout } = await run(
+        'unregister',
+        fn('333333333333', 'offboarded-connector'),
+        '--no-wait',
+      );
+
+      expect(code).toBe(0);
+      expect(stdout.trim()).toMatch(
+        /^started arn:aws:states:eu-west-1:111111111111:execution:appflow-connector-registrar-dev-unregister-connector:operator-/,
+      );
+      await stack.idle();
+      expect(await registered('333333333333', 'offboarded-connector')).toBeUndefined();
+    });
+  });
+
   describe('usage and access errors', () => {
     it.each([
       [
@@ -275,6 +329,11 @@ describe('registrar, the operator commands, against the local stack', { timeout:
         'a malformed function ARN',
         ['register', 'healthy-connector'],
         /^registrar: "healthy-connector" is not a Lambda function ARN/,
+      ],
+      [
+        'a qualified function ARN to unregister',
+        ['unregister', `${fn(HUB, 'healthy-connector')}:1`],
+        /^registrar: .*healthy-connector:1 is qualified \(1\); connectors are registered by their unqualified ARN/,
       ],
       [
         'redrive with nothing to redrive',

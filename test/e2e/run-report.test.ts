@@ -13,6 +13,9 @@ describe('the report of registrar run', { timeout: SLOW }, () => {
     report = await runSamples(stack, [
       productSample('pipeline-connector-deployed.registered.json'),
       productSample('cloudtrail-update-function-code.failing-connector.failed.json'),
+      // Both workflows publish: a relabelling registers one label and unregisters another; a label in use fails.
+      productSample('cloudtrail-tag-resource.relabelled.registered.json'),
+      productSample('spoke-sales.cloudtrail-delete-function.in-use.failed.json'),
       // A registrar event put by the run itself: the alert rule routes it, but the workflow did not publish it.
       productSample('registrar-connector-registration-failed.none.json'),
     ]);
@@ -26,7 +29,10 @@ describe('the report of registrar run', { timeout: SLOW }, () => {
     expect(report.ok).toBe(true);
     expect(report.published.map(({ event }) => event['detail-type']).sort()).toEqual([
       'ConnectorRegistered',
+      'ConnectorRegistered',
       'ConnectorRegistrationFailed',
+      'ConnectorUnregistered',
+      'ConnectorUnregistrationFailed',
     ]);
     const executionArns = new Set(report.results.flatMap((result) => result.actual.executionArns));
     for (const { event } of report.published) {
@@ -35,7 +41,7 @@ describe('the report of registrar run', { timeout: SLOW }, () => {
   });
 
   it("counts the alerts of the workflow's events only", () => {
-    expect(stack.events.alerts()).toHaveLength(2);
-    expect(report.alerts).toBe(1);
+    expect(stack.events.alerts()).toHaveLength(3);
+    expect(report.alerts).toBe(2);
   });
 });

@@ -132,7 +132,7 @@ describe('lambda service reads', () => {
       } while (Marker);
       expect(pages).toBe(3);
       expect(names).toEqual(stack.registry.list(HUB, REGION).map((fn) => fn.name));
-      expect(names).toHaveLength(10);
+      expect(names).toHaveLength(12);
     });
 
     it('refuses a marker it did not issue', async () => {

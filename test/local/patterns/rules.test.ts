@@ -15,6 +15,7 @@ import {
 } from '../../../local/events/transform.js';
 import type { BusEvent } from '../../../local/types.js';
 import type { WorldFile } from '../../../local/world/schema.js';
+import { removalVerdict } from './removal-model.js';
 
 interface Rule {
   name: string;
@@ -174,20 +175,27 @@ describe('events/rules', () => {
       const registration = account?.connectors?.find((c) => c.label === label && c.region === arn.region);
       const { outcome, error, connectorLabel } = sample.expect;
 
-      // A removal signal (one that starts only the unregistration workflow): the world holds no
-      // registration of the registrar, so it ends skipped against a function that still exists and,
-      // for a tag signal, still carries its label; or it is refused before any call.
+      // A removal signal (one that starts only the unregistration workflow): refused before any
+      // call, or what VerifyRemoval and UnregisterConnector make of the world's registrations.
       const workflows = rules.find((rule) => rule.name === started.rule)?.workflows ?? [];
+      const verdict = () =>
+        removalVerdict(
+          world,
+          arn,
+          started.rule !== 'cloudtrail-untag-resource' && started.rule !== 'cloudtrail-tag-resource',
+        );
       if (!workflows.includes('register-connector')) {
         if (error === 'AccountMismatchError') {
           expect(arn.accountId).not.toBe(sample.account);
           return;
         }
-        expect(outcome).toBe('skipped');
-        expect(fn, `${arn.functionName} is deployed in the world`).toBeDefined();
-        if (started.rule === 'cloudtrail-untag-resource') expect(label).toBeDefined();
+        expect({ outcome, error, unregistered: sample.expect.unregistered ?? [] }).toEqual(verdict());
         return;
       }
+      // A tag signal starts the unregistration workflow too: what it unregisters is the world's.
+      expect(sample.expect.unregistered ?? []).toEqual(
+        workflows.includes('unregister-connector') ? verdict().unregistered : [],
+      );
 
       if (error === 'FunctionNotFoundError') {
         expect(fn).toBeUndefined();

@@ -48,6 +48,50 @@ describe('parseSample', () => {
   it('names the source it was given in messages', () => {
     expect(() => parseSample([], 'inline sample')).toThrow('inline sample: the sample must be a JSON object');
   });
+
+  describe('expect.unregistered', () => {
+    const good = JSON.parse(readFileSync(goodPath, 'utf8')) as { expect: Record<string, unknown> };
+    /** The good sample with its expectation replaced. */
+    const withExpect = (expectation: Record<string, unknown>) => ({
+      ...good,
+      expect: { rules: good.expect.rules, ...expectation },
+    });
+
+    it('keeps the labels and reasons a relabelling sample expects beside its registration', () => {
+      const unregistered = [{ connectorLabel: 'old-label', reason: 'relabelled' }];
+      expect(parseSample(withExpect({ outcome: 'registered', unregistered })).expect.unregistered).toEqual(
+        unregistered,
+      );
+    });
+
+    it('is required when the outcome is unregistered, so the reason is always checked', () => {
+      expect(() => parseSample(withExpect({ outcome: 'unregistered' }))).toThrow(
+        'expect.unregistered must list what is unregistered and why when outcome is unregistered',
+      );
+    });
+
+    it.each([
+      [
+        { connectorLabel: 'a-label', reason: 'gone' },
+        'expect.unregistered[0].reason must be one of deleted, untagged, relabelled, orphaned; got "gone"',
+      ],
+      [{ reason: 'deleted' }, 'expect.unregistered[0].connectorLabel must be a non-empty string'],
+      [
+        { connectorLabel: 'a-label', reason: 'deleted', when: 'now' },
+        'expect.unregistered[0] has unknown field(s) when',
+      ],
+    ])('refuses %j', (item, message) => {
+      expect(() => parseSample(withExpect({ outcome: 'unregistered', unregistered: [item] }))).toThrow(
+        message,
+      );
+    });
+
+    it('refuses anything but an array', () => {
+      expect(() => parseSample(withExpect({ outcome: 'unregistered', unregistered: 'old-label' }))).toThrow(
+        'expect.unregistered must be an array of { connectorLabel, reason }',
+      );
+    });
+  });
 });
 
 describe('busOf', () => {

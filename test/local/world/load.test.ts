@@ -201,7 +201,7 @@ describe('loadWorld', () => {
         'accounts[0].functions[0].name: "bad name" is not valid; expected a Lambda function name: 1 to 64 letters, digits, - or _',
         'accounts[0].functions[2].name: "explicit-connector" is already a function of this account in us-east-1 (functions[1]); names are unique per account and Region',
         // The connector that pointed at the renamed function now points at nothing.
-        'accounts[0].connectors[0].functionName: no function "defaults-connector" in account 111111111111 and eu-west-1; list it under functions, in the same Region',
+        'accounts[0].connectors[0].functionName: no function "defaults-connector" in account 111111111111 and eu-west-1; list it under functions, in the same Region, or set functionDeleted',
       ]);
     });
 
@@ -294,7 +294,7 @@ describe('loadWorld', () => {
         w.accounts[0].connectors[1].region = 'eu-west-1';
       });
       expect(problemsOf(file)).toEqual([
-        'accounts[0].connectors[1].functionName: no function "explicit-connector" in account 111111111111 and eu-west-1; list it under functions, in the same Region',
+        'accounts[0].connectors[1].functionName: no function "explicit-connector" in account 111111111111 and eu-west-1; list it under functions, in the same Region, or set functionDeleted',
       ]);
     });
 
@@ -310,6 +310,35 @@ describe('loadWorld', () => {
       expect(problemsOf(file)).toEqual([
         'accounts[0].connectors[0].label: "bad label" is not valid; expected an AppFlow connector label: 2 to 256 characters, starting with a letter or digit, then letters, digits or _ ! @ # . -',
         'accounts[0].connectors[2].label: "dated-registration" is already registered in us-east-1 (connectors[1]); labels are unique per account and Region',
+      ]);
+    });
+
+    it('keeps a registration whose function was deleted, with the ARN the function had', () => {
+      const file = variant((w) => {
+        w.accounts[0].connectors.push({
+          label: 'outlived-registration',
+          region: 'eu-west-1',
+          functionName: 'deleted-connector',
+          functionDeleted: true,
+        });
+      });
+      expect(loadWorld(file).accounts[0]?.connectors[2]).toEqual({
+        label: 'outlived-registration',
+        region: 'eu-west-1',
+        functionName: 'deleted-connector',
+        functionDeleted: true,
+        lambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:function:deleted-connector',
+      });
+    });
+
+    it('refuses functionDeleted for a function the world deploys, and one that is not a boolean', () => {
+      const file = variant((w) => {
+        w.accounts[0].connectors[0].functionDeleted = true;
+        w.accounts[0].connectors[1].functionDeleted = 'yes';
+      });
+      expect(problemsOf(file)).toEqual([
+        'accounts[0].connectors[0].functionName: "defaults-connector" is a function of account 111111111111 in eu-west-1, yet functionDeleted says it is gone; remove one of the two',
+        'accounts[0].connectors[1].functionDeleted: expected true or false; got "yes"',
       ]);
     });
 

@@ -56,7 +56,14 @@ export function outcomesOf(stack: Stack, deliveries: readonly Delivery[]): Signa
   for (const event of stack.events.publishedEvents()) published.set(event.event.id, event);
 
   return deliveries.map((delivery): SignalOutcome => {
-    const empty = { delivery, executions: [], deadLetters: [], matchedRules: [], attempts: 0 };
+    const empty = {
+      delivery,
+      executions: [],
+      deadLetters: [],
+      matchedRules: [],
+      attempts: 0,
+      unregistered: [],
+    };
     if (delivery.refusedWith !== undefined || delivery.eventId === undefined) {
       return { ...empty, outcome: 'refused', error: delivery.refusedWith ?? 'NoEventId' };
     }

@@ -14,6 +14,8 @@ const where = { stage: 'prod', region: 'eu-west-1' };
 const outputs = {
   RegisterConnectorStateMachineArn:
     'arn:aws:states:eu-west-1:111111111111:stateMachine:appflow-connector-registrar-prod-register-connector',
+  UnregisterConnectorStateMachineArn:
+    'arn:aws:states:eu-west-1:111111111111:stateMachine:appflow-connector-registrar-prod-unregister-connector',
   HubEventBusArn: 'arn:aws:events:eu-west-1:111111111111:event-bus/appflow-connector-registrar-prod',
   InventoryTableName: 'appflow-connector-registrar-prod-idempotency',
   IdempotencyTableName: 'appflow-connector-registrar-prod-idempotency',
@@ -41,6 +43,7 @@ describe('findHub', () => {
       region: 'eu-west-1',
       stackName: 'appflow-connector-registrar-prod',
       stateMachineArn: outputs.RegisterConnectorStateMachineArn,
+      unregisterStateMachineArn: outputs.UnregisterConnectorStateMachineArn,
       eventBusArn: outputs.HubEventBusArn,
       inventoryTableName: outputs.InventoryTableName,
     });

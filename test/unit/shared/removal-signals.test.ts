@@ -9,6 +9,7 @@ describe('removalClaimOf', () => {
     ['cloudformation', 'DELETE_COMPLETE', 'deleted'],
     ['cloudtrail', 'UntagResource20170331v2', 'tags-changed'],
     ['cloudtrail', 'TagResource20170331v2', 'tags-changed'],
+    ['pipeline', 'registrar unregister', 'requested'],
   ])('reads %s %s as %s', (kind, name, claim) => {
     expect(removalClaimOf({ kind, name })).toBe(claim);
   });
@@ -18,6 +19,8 @@ describe('removalClaimOf', () => {
     ['cloudtrail', 'UpdateFunctionCode20150331v2'],
     ['cloudformation', 'UPDATE_COMPLETE'],
     ['pipeline', 'Connector Lambda Deployed'],
+    ['pipeline', 'registrar register'],
+    ['cloudtrail', 'registrar unregister'],
     ['cloudformation', 'DeleteFunction20150331'],
   ])('refuses %s %s with InvalidInputError: it claims no removal', (kind, name) => {
     expect(() => removalClaimOf({ kind, name })).toThrow(
