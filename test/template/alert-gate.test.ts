@@ -3,7 +3,14 @@ import { ALERT_PREFIX } from '../../functions/alert-gate/key.js';
 import { FAILURE_DETAIL_TYPES } from '../../functions/shared/event-types.js';
 import { packageHub } from './package-hub.js';
 import { sdkActionsOfHandler } from './sdk-actions.js';
-import { actionsOf, type Resource, resource, ruleFiles, type Statement, type Template } from './template.js';
+import {
+  actionsOf,
+  getAttArn,
+  resource,
+  roleStatements,
+  ruleFiles,
+  type Template,
+} from './template.js';
 
 // The alert gate in the hub (resources/alerts.yml, serverless.yml alertGate): the alert rule invokes
 // it with each failure event; it writes its window items and publishes to the alert topic, nothing else.
@@ -14,11 +21,8 @@ beforeAll(async () => {
   hub = (await packageHub()).template;
 }, 300_000);
 
-const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-const statementsOf = (role: Resource): Statement[] =>
-  role.Properties.Policies.flatMap(
-    (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
-  );
+const getAtt = getAttArn;
+const statementsOf = roleStatements;
 const gateRole = () => resource(hub, 'AlertGateRole', 'AWS::IAM::Role');
 
 describe('the alert gate (hub template)', () => {
