@@ -3,14 +3,7 @@ import { ALERT_PREFIX } from '../../functions/alert-gate/key.js';
 import { FAILURE_DETAIL_TYPES } from '../../functions/shared/event-types.js';
 import { packageHub } from './package-hub.js';
 import { sdkActionsOfHandler } from './sdk-actions.js';
-import {
-  actionsOf,
-  getAttArn,
-  resource,
-  roleStatements,
-  ruleFiles,
-  type Template,
-} from './template.js';
+import { actionsOf, getAttArn, resource, roleStatements, ruleFiles, type Template } from './template.js';
 
 // The alert gate in the hub (resources/alerts.yml, serverless.yml alertGate): the alert rule invokes
 // it with each failure event; it writes its window items and publishes to the alert topic, nothing else.
