@@ -105,7 +105,9 @@ export async function runSamples(stack: Stack, files: string[]): Promise<RunRepo
     told: published.filter(({ event }) =>
       toldExecutions.has((event.detail as { executionArn?: string }).executionArn),
     ).length,
-    alerts: stack.events.alerts().filter((alert) => publishedIds.has(alert.eventId)).length,
+    alerts: stack.events
+      .alerts()
+      .filter((alert) => alert.eventId !== undefined && publishedIds.has(alert.eventId)).length,
     ok: results.every((result) => result.matches),
   };
 }
