@@ -27,7 +27,7 @@ export interface RunReport {
   published: PublishedEvent[];
   /** How many of them the connectors' own accounts received too, on their default buses. */
   told: number;
-  /** How many of `published` the alert rule sent to the alert topic. */
+  /** How many of `published` the alert gate sent to the alert topic (folded ones are not). */
   alerts: number;
   ok: boolean;
 }

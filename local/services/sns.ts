@@ -17,7 +17,7 @@ import type { AlertMessage } from './events/types.js';
 
 export const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const VERSION = '2010-03-31';
-/** SNS's limit on a message: 256 KiB of UTF-8. */
+/** SNS's limit on a message, in bytes of UTF-8. */
 const MESSAGE_MAX_BYTES = 262_144;
 /** "Subjects must be ASCII text that begins with a letter, number, or punctuation mark; must not include line breaks or control characters; and must be less than 100 characters long." */
 const SUBJECT = /^[\x21-\x7e][\x20-\x7e]{0,98}$/;
