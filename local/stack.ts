@@ -28,8 +28,10 @@ import {
   STACK_SET_DEPLOYMENT,
   serverlessDeployment,
 } from './services/cloudformation.js';
+import type { AlertMessage } from './services/events.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
 import { createLambdaService, type LambdaService } from './services/lambda.js';
+import { createSnsService } from './services/sns.js';
 import { createStatesService, type StatesService } from './services/states.js';
 import { createStsService, type StsService } from './services/sts.js';
 import { createTaggingService } from './services/tagging.js';
@@ -194,6 +196,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       cleanups.push(() => writeFileSync(saved, JSON.stringify(appflow.snapshot())));
     }
 
+    // The alert topic's messages: the alert gate publishes them through SNS, events.alerts() lists them.
+    const alerts: AlertMessage[] = [];
+    const sns = createSnsService({ roles, record: (message) => alerts.push(message) });
+
     // EventBridge and Step Functions call each other: each is handed the other lazily.
     let events: EventsService | undefined;
     const states = createStatesService({
@@ -211,6 +217,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       roles,
       executions: states,
       timeScale,
+      alerts,
       invokeFunction: (functionArn, payload, invocation) =>
         requireValue(lambda).invokeEvent(functionArn, payload, invocation),
     });
@@ -240,6 +247,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const server = await startAwsServer({
       services: [
         sts,
+        sns,
         appflow,
         lambda,
         events,
@@ -269,6 +277,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       addFunctions(registry, deployed, options.functionEnvironment ?? {});
       states.deploy(deployed);
       events.deploy(deployed);
+      sns.deploy(deployed);
     }
     for (const hub of landingZone.hubs)
       cloudformation.deploy(hub.stack, serverlessDeployment(options.stage ?? 'dev'));

@@ -6,8 +6,9 @@
 // - Every file with an inputTransformer is a signal: one rule on the hub bus (what spokes forward)
 //   and one on the hub account's default bus (the hub's own deploys and deletions), each starting
 //   the workflows its `workflows` names (statemachine/<name>.asl.json) with the same input.
-// - alert-workflow-failed.json routes ConnectorRegistrationFailed and ConnectorUnregistrationFailed
-//   to the alert topic.
+// - alert-workflow-failed.json hands ConnectorRegistrationFailed and ConnectorUnregistrationFailed
+//   to the alert gate (functions/alert-gate), which publishes to the alert topic at most once per
+//   account, function, error and window (resources/alerts.yml).
 // - Every rule retries, then dead-letters to DeploySignalDeadLetterQueue (resources/alerts.yml).
 const fs = require('node:fs');
 const path = require('node:path');
@@ -29,23 +30,6 @@ const WORKFLOWS = {
 // of failed deliveries something is broken, and the dead-letter alarm should say so.
 const RETRY_POLICY = { MaximumRetryAttempts: 60, MaximumEventAgeInSeconds: 7200 };
 const DEAD_LETTER = { Arn: { 'Fn::GetAtt': ['DeploySignalDeadLetterQueue', 'Arn'] } };
-
-// What a person reads in the alert e-mail. Placeholders are filled from the event's detail.
-const ALERT_INPUT_TRANSFORMER = {
-  InputPathsMap: {
-    detailType: '$.detail-type',
-    error: '$.detail.error',
-    cause: '$.detail.cause',
-    connectorLabel: '$.detail.connectorLabel',
-    lambdaArn: '$.detail.lambdaArn',
-    accountId: '$.detail.accountId',
-    region: '$.detail.region',
-    executionArn: '$.detail.executionArn',
-  },
-  // Every placeholder bare: EventBridge quotes and escapes a bare value, while one placed inside a
-  // string goes in raw, and a cause (JSON with quotes) would break the message.
-  InputTemplate: `{"alert": "The AppFlow connector registrar could not finish", "event": <detailType>, "error": <error>, "connectorLabel": <connectorLabel>, "lambdaArn": <lambdaArn>, "accountId": <accountId>, "region": <region>, "executionArn": <executionArn>, "cause": <cause>, "whatToDo": "Fix the cause (the execution history shows every step). To retry a registration, deploy or tag the function again (or send a Connector Lambda Deployed event); to finish an unregistration, run the command the cause names in that account and Region."}`,
-};
 
 /** Reads and checks every rule file; the order is the file names' for a stable template. */
 function readRuleFiles(dir = RULES_DIR) {
@@ -124,10 +108,11 @@ function alertRule(rule) {
       EventPattern: { ...rule.eventPattern, account: [{ Ref: 'AWS::AccountId' }] },
       State: 'ENABLED',
       Targets: [
+        // The whole event: the gate writes the alert (functions/alert-gate/message.ts) and keys its
+        // window by the detail's account, function and error.
         {
-          Id: 'AlertTopic',
-          Arn: { Ref: 'AlertTopic' },
-          InputTransformer: ALERT_INPUT_TRANSFORMER,
+          Id: 'AlertGate',
+          Arn: { 'Fn::GetAtt': ['AlertGateLambdaFunction', 'Arn'] },
           RetryPolicy: RETRY_POLICY,
           DeadLetterConfig: DEAD_LETTER,
         },
@@ -154,7 +139,7 @@ function buildRuleResources(rules) {
   }
   const ruleIds = [...Object.keys(resources), ...RULES_ELSEWHERE];
   if (!ruleIds.includes('AlertWorkflowFailedRule')) {
-    throw new Error(`events/rules/${ALERT_RULE}.json is missing: the alert topic would receive nothing.`);
+    throw new Error(`events/rules/${ALERT_RULE}.json is missing: the alert gate would receive nothing.`);
   }
   resources.DeploySignalDeadLetterQueuePolicy = {
     Type: 'AWS::SQS::QueuePolicy',

@@ -26,7 +26,8 @@ export function rowOf(input: RecordInput): { functionName: string; lambdaArn?: s
   return { functionName: functionNameIn(signal, accountId, region) ?? NO_FUNCTION };
 }
 
-function functionNameIn(arn: string, accountId: string, region: string): string | undefined {
+/** The name of the function an ARN names, if it is one of the given account and Region. */
+export function functionNameIn(arn: string, accountId: string, region: string): string | undefined {
   try {
     const parsed = parseFunctionArn(arn);
     return parsed.accountId === accountId && parsed.region === region ? parsed.functionName : undefined;

@@ -30,6 +30,15 @@ export const OUTCOME_DETAIL_TYPES = [
 
 export type OutcomeDetailType = (typeof OUTCOME_DETAIL_TYPES)[number];
 
+/**
+ * The outcomes that alert: events/rules/alert-workflow-failed.json matches exactly these, and the
+ * alert gate (functions/alert-gate) takes no other.
+ */
+export const FAILURE_DETAIL_TYPES: readonly OutcomeDetailType[] = [
+  DetailType.ConnectorRegistrationFailed,
+  DetailType.ConnectorUnregistrationFailed,
+];
+
 /** CloudTrail event names carry a date suffix (CreateFunction20150331): rules match by prefix. */
 export const CLOUDTRAIL_EVENT_PREFIXES = [
   'CreateFunction',

@@ -50,6 +50,11 @@ export interface EventsServiceOptions {
   timeScale?: number;
   now?: () => Date;
   random?: () => number;
+  /**
+   * Where messages to SNS topics are kept, shared with the SNS service so alerts() lists what rules
+   * and Publish callers (the alert gate) sent alike. Default: a list of its own.
+   */
+  alerts?: AlertMessage[];
   /** Events kept per bus for listing. Default 500. */
   maxEventsPerBus?: number;
   partition?: string;
@@ -73,7 +78,7 @@ export interface EventsService extends EmulatedService, EventPublisher {
   scheduledRules(): ScheduledRule[];
   /** The events a bus accepted, oldest first (all buses when no filter). */
   publishedEvents(filter?: { accountId?: string; region?: string; busName?: string }): PublishedEvent[];
-  /** Messages rules published to SNS topics (the alert topic). */
+  /** Messages published to SNS topics (the alert topic): by rules, and by SNS Publish when shared. */
   alerts(): readonly AlertMessage[];
   /** Events rules could not deliver. */
   deadLetters(): readonly DeadLetter[];
@@ -105,7 +110,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
   const maxEventsPerBus = options.maxEventsPerBus ?? 500;
   const buses = new BusRegistry(options.world, partition);
   const published = new Map<string, PublishedEvent[]>();
-  const alerts: AlertMessage[] = [];
+  const alerts: AlertMessage[] = options.alerts ?? [];
   const deadLetters: DeadLetter[] = [];
 
   const accept = (bus: Bus, event: BusEvent, putBy: Caller): void => {

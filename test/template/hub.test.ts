@@ -101,9 +101,14 @@ describe('hub template (serverless package)', () => {
     it('runs every function on nodejs22.x, arm64', () => {
       const functions = resourcesOfType(template, 'AWS::Lambda::Function');
 
-      // The functions that act in member accounts, and the outcome recorder (test/template/outcomes.test.ts).
+      // The functions that act in member accounts, the outcome recorder (test/template/outcomes.test.ts)
+      // and the alert gate (test/template/alert-gate.test.ts).
       expect(functions.map(([id]) => id).sort()).toEqual(
-        [...FUNCTIONS.map(({ id }) => `${id}LambdaFunction`), 'RecordOutcomeLambdaFunction'].sort(),
+        [
+          ...FUNCTIONS.map(({ id }) => `${id}LambdaFunction`),
+          'RecordOutcomeLambdaFunction',
+          'AlertGateLambdaFunction',
+        ].sort(),
       );
       for (const [, fn] of functions) {
         expect(fn.Properties.Runtime).toBe('nodejs22.x');
@@ -475,7 +480,7 @@ describe('hub template (serverless package)', () => {
   });
 
   describe('alerts', () => {
-    it('routes ConnectorRegistrationFailed and ConnectorUnregistrationFailed from the hub bus to the alert topic', () => {
+    it('hands ConnectorRegistrationFailed and ConnectorUnregistrationFailed from the hub bus to the alert gate', () => {
       const file = ruleFiles().find((rule) => rule.name === 'alert-workflow-failed');
       const rule = resource(template, 'AlertWorkflowFailedRule', 'AWS::Events::Rule').Properties;
 
@@ -483,16 +488,16 @@ describe('hub template (serverless package)', () => {
       // The file's pattern, narrowed to the hub's own account: members must not forge alerts.
       expect(rule.EventPattern).toEqual({ ...file?.eventPattern, account: [{ Ref: 'AWS::AccountId' }] });
       expect(rule.Targets).toHaveLength(1);
-      expect(rule.Targets[0].Arn).toEqual({ Ref: 'AlertTopic' });
+      expect(rule.Targets[0].Arn).toEqual(getAtt('AlertGateLambdaFunction'));
       expect(file?.eventPattern['detail-type']).toEqual([
         'ConnectorRegistrationFailed',
         'ConnectorUnregistrationFailed',
       ]);
-      expect(rule.Targets[0].InputTransformer.InputTemplate).toContain('<error>');
-      expect(rule.Targets[0].InputTransformer.InputPathsMap.detailType).toBe('$.detail-type');
+      // The whole event: the gate keys its window by the detail and writes the alert itself.
+      expect(rule.Targets[0].InputTransformer).toBeUndefined();
     });
 
-    it('lets only that rule and the three alarms publish to the topic', () => {
+    it('lets only the three alarms publish to the topic by its policy (the gate by its role)', () => {
       resource(template, 'AlertTopic', 'AWS::SNS::Topic');
       const policy = resource(template, 'AlertTopicPolicy', 'AWS::SNS::TopicPolicy').Properties;
       const bySid = Object.fromEntries(
@@ -500,16 +505,12 @@ describe('hub template (serverless package)', () => {
       );
 
       expect(policy.Topics).toEqual([{ Ref: 'AlertTopic' }]);
-      expect(bySid.AlertRuleMayPublish.Principal).toEqual({ Service: 'events.amazonaws.com' });
-      expect(bySid.AlertRuleMayPublish.Condition.ArnEquals['aws:SourceArn']).toEqual(
-        getAtt('AlertWorkflowFailedRule'),
-      );
       expect(bySid.AlarmsMayPublish.Condition.ArnEquals['aws:SourceArn']).toEqual([
         getAtt('ExecutionsFailedAlarm'),
         getAtt('UnregistrationExecutionsFailedAlarm'),
         getAtt('DeploySignalDeadLetterAlarm'),
       ]);
-      expect(Object.keys(bySid).sort()).toEqual(['AlarmsMayPublish', 'AlertRuleMayPublish']);
+      expect(Object.keys(bySid).sort()).toEqual(['AlarmsMayPublish']);
     });
 
     it('subscribes the alert e-mail only when one is given', () => {

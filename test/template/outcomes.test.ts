@@ -4,7 +4,7 @@ import { OUTCOME_DETAIL_TYPES, REGISTRAR_SOURCE } from '../../functions/shared/e
 import { INVENTORY_PREFIX } from '../../functions/shared/inventory.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { packageHub, ROOT } from './package-hub.js';
-import { actionsOf, type Resource, resource, type Statement, type Template } from './template.js';
+import { actionsOf, getAttArn, resource, roleStatements, type Statement, type Template } from './template.js';
 
 // The outcome recorder in the hub (resources/outcomes.yml) and the grant each spoke gives it
 // (spoke/template.yaml): a rule hands it the hub's outcome events; it writes the inventory and tells
@@ -17,11 +17,8 @@ beforeAll(async () => {
   hub = (await packageHub()).template;
 }, 300_000);
 
-const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-const statementsOf = (role: Resource): Statement[] =>
-  role.Properties.Policies.flatMap(
-    (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
-  );
+const getAtt = getAttArn;
+const statementsOf = roleStatements;
 const recordRole = () => resource(hub, 'RecordOutcomeRole', 'AWS::IAM::Role');
 
 describe('the outcome recorder (hub template)', () => {

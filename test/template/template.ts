@@ -122,3 +122,15 @@ export function pascalCase(name: string): string {
     .map((part) => `${part[0]?.toUpperCase()}${part.slice(1)}`)
     .join('');
 }
+
+/** `{ 'Fn::GetAtt': [logicalId, 'Arn'] }`, as the templates reference a resource's ARN. */
+export function getAttArn(logicalId: string): { 'Fn::GetAtt': [string, 'Arn'] } {
+  return { 'Fn::GetAtt': [logicalId, 'Arn'] };
+}
+
+/** Every statement of a role's inline policies. */
+export function roleStatements(role: Resource): Statement[] {
+  return role.Properties.Policies.flatMap(
+    (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
+  );
+}

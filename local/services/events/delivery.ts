@@ -269,6 +269,7 @@ export class Deliverer {
           ruleName: rule.name,
           ruleArn: rule.arn,
           eventId: event.id,
+          publishedBy: rule.arn,
           publishedAt: this.options.now().toISOString(),
         });
         return;

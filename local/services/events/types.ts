@@ -61,14 +61,22 @@ export interface PublishedEvent {
   matchedRules: string[];
 }
 
-/** A message a rule published to an SNS topic (the alert topic). */
+/**
+ * A message published to an SNS topic (the alert topic): by a rule's SNS target, or by a caller of
+ * SNS Publish (the alert gate).
+ */
 export interface AlertMessage {
   topicArn: string;
-  /** The target input: the transformed text, or the event's JSON. */
+  /** The target input (the transformed text, or the event's JSON), or the published Message. */
   message: string;
-  ruleName: string;
-  ruleArn: string;
-  eventId: string;
+  subject?: string;
+  /** The rule that published it; absent for a Publish call. */
+  ruleName?: string;
+  ruleArn?: string;
+  /** The event it is about: the rule's event, or a Publish call's eventId message attribute. */
+  eventId?: string;
+  /** Who published it: the rule's ARN, or the caller's principal. */
+  publishedBy: string;
   /** ISO 8601. */
   publishedAt: string;
 }

@@ -5,6 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type Stack, type StackOptions, startStack } from '../../../local/index.js';
+import { EVERY_FAILURE_ALERTS } from '../../support/alert-window.js';
 
 interface Destroyable {
   destroy(): void;
@@ -78,11 +79,14 @@ export class StackClients {
   }
 }
 
-/** Starts a local stack and the clients pointed at it, for a suite's beforeAll. */
+/** Starts a local stack and the clients pointed at it, for a suite's beforeAll; every failure alerts. */
 export async function startStackWithClients(
   options: StackOptions,
 ): Promise<{ stack: Stack; clients: StackClients }> {
-  const stack = await startStack(options);
+  const stack = await startStack({
+    ...options,
+    functionEnvironment: { ...EVERY_FAILURE_ALERTS, ...options.functionEnvironment },
+  });
   return { stack, clients: new StackClients(stack) };
 }
 

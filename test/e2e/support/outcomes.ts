@@ -77,10 +77,11 @@ export function registrarEventsOf(stack: Stack, executionArn: string): Published
   );
 }
 
-/** An alert as the SNS topic received it: the topic, and the message the rule's transformer wrote. */
+/** An alert as the SNS topic received it: the topic, and the message the alert gate wrote. */
 export interface Alert {
   topicArn: string;
-  ruleName: string;
+  /** Who published it: the alert gate's role session. */
+  publishedBy: string;
   message: Record<string, unknown>;
 }
 
@@ -88,7 +89,7 @@ export interface Alert {
 export function alerts(stack: Stack): Alert[] {
   return stack.events.alerts().map((alert) => ({
     topicArn: alert.topicArn,
-    ruleName: alert.ruleName,
+    publishedBy: alert.publishedBy,
     message: JSON.parse(alert.message) as Record<string, unknown>,
   }));
 }

@@ -31,6 +31,7 @@ describe('the packaged hub, deployed', () => {
       world.hub.regions.map((region) => [region, `${SERVICE}-dev`]),
     );
     expect(hub.functions.map((fn) => fn.name).sort()).toEqual([
+      `${SERVICE}-dev-alertGate`,
       `${SERVICE}-dev-recordOutcome`,
       `${SERVICE}-dev-registerConnector`,
       `${SERVICE}-dev-unregisterConnector`,
@@ -79,8 +80,9 @@ describe('the packaged hub, deployed', () => {
 
   it('gives each hub Region its own roles, so one Region’s policies never apply to another’s resources', () => {
     const roleArns = zone.hubs.map((deployed) => deployed.stack.roles.map((role) => role.arn).sort());
-    // A role per function (the outcome recorder's too), per state machine and per workflow the rules start.
-    expect(roleArns[0]).toHaveLength(9);
+    // A role per function (the outcome recorder's and the alert gate's too), per state machine and per
+    // workflow the rules start.
+    expect(roleArns[0]).toHaveLength(10);
     expect(new Set(roleArns.flat()).size).toBe(roleArns.flat().length);
   });
 
@@ -129,7 +131,7 @@ describe('the packaged hub, deployed', () => {
     }
   });
 
-  it('routes ConnectorRegistrationFailed and ConnectorUnregistrationFailed on the hub bus to the alert topic', () => {
+  it('hands ConnectorRegistrationFailed and ConnectorUnregistrationFailed on the hub bus to the alert gate, which publishes to the alert topic', () => {
     const alert = ruleFiles.find((rule) => rule.inputTransformer === undefined);
     // Narrowed to the hub's own account on deploy: members must not forge alerts.
     const deployed = hub.stack.rules.filter(
@@ -139,17 +141,20 @@ describe('the packaged hub, deployed', () => {
     );
     expect(deployed).toHaveLength(1);
     expect(deployed[0]?.eventBusName).toBe(hub.eventBus.name);
-    expect(deployed[0]?.targets[0]?.kind).toBe('sns');
-    expect(hub.stack.topics.map((topic) => topic.arn)).toContain(deployed[0]?.targets[0]?.arn);
+    const gate = hub.functions.find((fn) => fn.logicalId === 'AlertGateLambdaFunction');
+    expect(deployed[0]?.targets.map(({ kind, arn }) => ({ kind, arn }))).toEqual([
+      { kind: 'lambda', arn: gate?.arn },
+    ]);
+    expect(hub.stack.topics.map((topic) => topic.arn)).toContain(gate?.environment.ALERT_TOPIC_ARN);
   });
 
   it('answers the outputs the README tells users to pass to the spoke', () => {
     expect(hub.stack.outputs.HubEventBusArn?.value).toBe(hub.eventBus.arn);
     const roleOf = (name: string) => hub.functions.find((fn) => fn.name.endsWith(`-${name}`))?.roleArn;
-    // Every function's role but the outcome recorder's, which never acts in a member account.
+    // Every function's role but the outcome recorder's and the alert gate's, which never act in a member account.
     expect(hub.stack.outputs.HubFunctionRoleArns?.value.split(',').sort()).toEqual(
       hub.functions
-        .filter((fn) => !fn.name.endsWith('-recordOutcome'))
+        .filter((fn) => !fn.name.endsWith('-recordOutcome') && !fn.name.endsWith('-alertGate'))
         .map((fn) => fn.roleArn)
         .sort(),
     );

@@ -33,9 +33,10 @@ describe('deployLandingZone', () => {
 
     it('passes the parameters the README names: each Region’s hub bus, every hub role, one RoleRegion', () => {
       const [eu, us] = zone.hubs;
-      // The functions that act in member accounts; RecordOutcome only puts on their default bus.
+      // The functions that act in member accounts; RecordOutcome only puts on their default bus, and
+      // AlertGate stays in the hub.
       const actingIn = zone.hubs.flatMap((hub) =>
-        hub.functions.filter((fn) => !fn.name.endsWith('-recordOutcome')),
+        hub.functions.filter((fn) => !fn.name.endsWith('-recordOutcome') && !fn.name.endsWith('-alertGate')),
       );
       const hubRoles = actingIn.map((fn) => fn.roleArn);
       const outcomeRoles = zone.hubs.map((hub) => hub.stack.outputs.HubOutcomeRoleArns?.value);

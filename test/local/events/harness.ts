@@ -53,6 +53,8 @@ export function fakeStarter(): ExecutionStarter & { calls: StartCall[]; failures
 export interface EventsHarness {
   events: EventsService;
   starter: ReturnType<typeof fakeStarter>;
+  /** The Lambda targets the rules invoked (the outcome recorder, the alert gate), and with what. */
+  invocations: { functionArn: string; payload: string; sourceArn: string }[];
   server: AwsServer;
   /** An EventBridge client signing with `accessKeyId` (an account id, or LOCALAWSSERVICE<account>). */
   client(accessKeyId: string, region?: string): EventBridgeClient;
@@ -62,8 +64,17 @@ export interface EventsHarness {
 /** The events service with these stacks deployed, on a server of its own. */
 export async function startEvents(stacks: DeployedStack[], timeScale = 0.001): Promise<EventsHarness> {
   const starter = fakeStarter();
+  const invocations: EventsHarness['invocations'] = [];
   const { world, zone } = await defaultLandingZone();
-  const events = createEventsService({ world, roles: rolesOf(world, zone), executions: starter, timeScale });
+  const events = createEventsService({
+    world,
+    roles: rolesOf(world, zone),
+    executions: starter,
+    timeScale,
+    invokeFunction: async (functionArn, payload, { sourceArn }) => {
+      invocations.push({ functionArn, payload, sourceArn });
+    },
+  });
   for (const stack of stacks) events.deploy(stack);
   const server = await startAwsServer({
     services: [events],
@@ -74,6 +85,7 @@ export async function startEvents(stacks: DeployedStack[], timeScale = 0.001): P
   return {
     events,
     starter,
+    invocations,
     server,
     client(accessKeyId, region = 'eu-west-1') {
       const client = new EventBridgeClient({

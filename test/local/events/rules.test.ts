@@ -122,17 +122,23 @@ describe('EventsService rules', () => {
       expect(call?.caller.roleArn).toMatch(/^arn:aws:iam::111111111111:role\//);
     });
 
-    it('publishes ConnectorRegistrationFailed to the alert topic', async () => {
+    it('hands ConnectorRegistrationFailed, the whole event, to the alert gate', async () => {
       const entry = readFixture<PutEventsRequestEntry>('registration-failed-entry.json');
       const hub = deployments[0] as HubDeployment;
-      await harness
+      const gate = hub.stack.functions.find((fn) => fn.logicalId === 'AlertGateLambdaFunction');
+      const result = await harness
         .client(HUB)
         .send(new PutEventsCommand({ Entries: [{ ...entry, EventBusName: hub.eventBus.name }] }));
       await harness.events.idle();
-      const alert = harness.events.alerts().at(-1);
-      expect(alert?.topicArn).toBe(hub.stack.topics[0]?.arn);
-      expect(alert?.message).toContain('MissingAppFlowPermissionError');
-      expect(alert?.message).toContain('no-permission-connector');
+      const eventId = result.Entries?.[0]?.EventId;
+      const invoked = harness.invocations.filter(
+        ({ functionArn, payload }) => functionArn === gate?.arn && JSON.parse(payload).id === eventId,
+      );
+      expect(invoked).toHaveLength(1);
+      const event = JSON.parse(invoked[0]?.payload ?? '{}');
+      expect(event.detail.error).toBe('MissingAppFlowPermissionError');
+      const rule = hub.stack.rules.find((candidate) => candidate.logicalId === 'AlertWorkflowFailedRule');
+      expect(invoked[0]?.sourceArn).toBe(rule?.arn);
     });
   });
 

@@ -1,16 +1,19 @@
 import { type Stack, type StackOptions, startStack } from '../../../local/index.js';
+import { EVERY_FAILURE_ALERTS } from '../../support/alert-window.js';
 import { SignalBus } from './bus.js';
 import { type WorldFunction, type WorldOptions, type WrittenWorld, writeWorld } from './world.js';
 
 /**
- * Starts the local stack for a resilience suite: retry waits at 1/100 of AWS's, and room for every
+ * Starts the local stack for a resilience suite: retry waits at 1/100 of AWS's, room for every
  * connector's execution environment next to the registrar's (the default cap of 64 would evict warm
- * registrar environments and pay their cold starts again).
+ * registrar environments and pay their cold starts again), and every failure alerted, as the suites
+ * account for each failed execution's alert.
  */
 export function startResilienceStack(worldPath: string, options: StackOptions = {}): Promise<Stack> {
   return startStack({
     timeScale: 0.01,
     ...options,
+    functionEnvironment: { ...EVERY_FAILURE_ALERTS, ...options.functionEnvironment },
     worldPath,
     runtime: { maxEnvironments: 160, ...options.runtime },
   });
