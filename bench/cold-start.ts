@@ -24,28 +24,38 @@ const TARGET_RATIO = 1.3;
 
 interface Subject {
   name: string;
-  /** What the baseline handler constructs at module scope: the SDK clients the function uses. */
-  clients: { module: string; name: string }[];
+  /**
+   * What the baseline handler constructs at module scope: the SDK clients the function uses, each
+   * with `new Name({})` unless `construct` says otherwise.
+   */
+  clients: { module: string; name: string; construct?: string }[];
 }
 
+const appflow = { module: '@aws-sdk/client-appflow', name: 'AppflowClient' };
+const dynamodb = { module: '@aws-sdk/client-dynamodb', name: 'DynamoDBClient' };
+const lambda = { module: '@aws-sdk/client-lambda', name: 'LambdaClient' };
+const sts = { module: '@aws-sdk/client-sts', name: 'STSClient' };
+
 // verify-function: the client factory makes Lambda and AppFlow clients per account, STS for spokes.
-// register-connector: the same factory, plus DynamoDB for the pacer and the idempotency store.
+// register-connector, verify-removal, unregister-connector: the same factory, plus DynamoDB for the
+// pacer (and, but for verify-removal, the idempotency store).
+// record-outcome: Step Functions, the DynamoDB document client it builds itself, and EventBridge.
 const SUBJECTS: Subject[] = [
+  { name: 'verify-function', clients: [lambda, sts, appflow] },
+  { name: 'register-connector', clients: [appflow, dynamodb, sts, lambda] },
+  { name: 'verify-removal', clients: [appflow, dynamodb, sts, lambda] },
+  { name: 'unregister-connector', clients: [appflow, dynamodb, sts, lambda] },
   {
-    name: 'verify-function',
+    name: 'record-outcome',
     clients: [
-      { module: '@aws-sdk/client-lambda', name: 'LambdaClient' },
-      { module: '@aws-sdk/client-sts', name: 'STSClient' },
-      { module: '@aws-sdk/client-appflow', name: 'AppflowClient' },
-    ],
-  },
-  {
-    name: 'register-connector',
-    clients: [
-      { module: '@aws-sdk/client-appflow', name: 'AppflowClient' },
-      { module: '@aws-sdk/client-dynamodb', name: 'DynamoDBClient' },
-      { module: '@aws-sdk/client-sts', name: 'STSClient' },
-      { module: '@aws-sdk/client-lambda', name: 'LambdaClient' },
+      { module: '@aws-sdk/client-sfn', name: 'SFNClient' },
+      { ...dynamodb, construct: '' }, // constructed inside the document client, as the handler does
+      {
+        module: '@aws-sdk/lib-dynamodb',
+        name: 'DynamoDBDocumentClient',
+        construct: 'DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+      },
+      { module: '@aws-sdk/client-eventbridge', name: 'EventBridgeClient' },
     ],
   },
 ];
@@ -56,6 +66,8 @@ const CHILD_ENV: Record<string, string> = {
   HUB_ACCOUNT_ID: '111111111111',
   SPOKE_ROLE_NAME: 'AppFlowConnectorRegistrar',
   IDEMPOTENCY_TABLE_NAME: 'appflow-connector-registrar-dev-idempotency',
+  INVENTORY_TABLE_NAME: 'appflow-connector-registrar-dev-idempotency',
+  REGISTRAR_ROLE_NAME: 'appflow-connector-registrar-dev-RegisterConnectorRole',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
   AWS_SECRET_ACCESS_KEY: 'benchmark',
@@ -76,7 +88,7 @@ async function buildBaseline(subject: Subject, directory: string): Promise<strin
     options: Record<string, unknown>;
   };
   const imports = subject.clients.map((client) => `import { ${client.name} } from '${client.module}';`);
-  const constructs = subject.clients.map((client) => `new ${client.name}({});`);
+  const constructs = subject.clients.map((client) => client.construct ?? `new ${client.name}({});`);
   const outfile = join(directory, subject.name, 'baseline.mjs');
   await build({
     ...options,
