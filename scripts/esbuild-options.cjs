@@ -9,6 +9,13 @@ const options = {
   // Lambda runs nodejs22.x; node20 keeps the bundle loadable on this machine's Node 20 as well.
   target: 'node20',
   format: 'esm',
+  // Each dynamic import() becomes a chunk loaded when it runs, so code a function may never run
+  // (Tracer and the X-Ray SDK with tracing off, the SDK's unused credential providers) is not parsed
+  // at init. serverless-esbuild zips, beside a function's handler.mjs, every other file of the build
+  // except the other handlers and the files named like them (handler.*): naming the chunks
+  // handler.* keeps each function's chunks in its own zip only.
+  splitting: true,
+  chunkNames: 'handler.[name]-[hash]',
   mainFields: ['module', 'main'],
   // Some CommonJS dependencies call require() at runtime; ESM bundles need it defined.
   banner: {

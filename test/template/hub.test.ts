@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basename, join, posix } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
 import {
   DIMENSION,
@@ -10,6 +10,7 @@ import {
   REGISTRATION_OUTCOMES,
   VERIFICATION_OUTCOMES,
 } from '../../functions/shared/metrics.js';
+import { importHandler, relativeImports, unpack, zipFiles } from './bundles.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { dashboardBody, graphedMetrics, resolveSub, type Widget } from './dashboard.js';
 import { type PackagedHub, packageHub, ROOT } from './package-hub.js';
@@ -116,7 +117,27 @@ describe('hub template (serverless package)', () => {
       }
     });
 
-    it('ships each handler as one ESM bundle the handler setting finds', () => {
+    it('ships in each zip only its own handler folder, every chunk a module imports in the same zip', () => {
+      for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+        const handler: string = fn.Properties.Handler;
+        const folder = posix.dirname(handler);
+        const files = zipFiles(join(hub.outputDir, basename(fn.Properties.Code.S3Key)));
+        const decoder = new TextDecoder();
+
+        expect(
+          [...files.keys()].filter((path) => posix.dirname(path) !== folder),
+          id,
+        ).toEqual([]);
+        for (const [path, bytes] of files) {
+          const { static: loaded, dynamic } = relativeImports(decoder.decode(bytes));
+          for (const chunk of [...loaded, ...dynamic]) {
+            expect(files.has(posix.join(folder, chunk)), `${id}: ${path} imports ${chunk}`).toBe(true);
+          }
+        }
+      }
+    });
+
+    it('ships each handler as an ESM entry the handler setting finds', () => {
       for (const { id, key, dir } of FUNCTIONS) {
         const handler: string = resource(template, `${id}LambdaFunction`, 'AWS::Lambda::Function').Properties
           .Handler;
@@ -786,6 +807,57 @@ describe('hub template (serverless package)', () => {
         })),
         stateMachines: [{ Enabled: false }, { Enabled: false }],
         condition: { 'Fn::Equals': ['false', 'true'] },
+      });
+    });
+
+    // Tracer and the X-Ray SDK are a chunk of their own, imported by functions/shared/tracing.ts
+    // only when POWERTOOLS_TRACE_ENABLED is true: with tracing off, init does not parse it.
+    describe.each([
+      ['VerifyFunction', 'verifyFunction'],
+      ['RegisterConnector', 'registerConnector'],
+    ])('the packaged %s handler', (id, key) => {
+      const traced = { POWERTOOLS_TRACE_ENABLED: 'true', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
+      let directory: string;
+      let handlerPath: string;
+      let xrayChunk: string;
+
+      // Unpacked afresh for each test, as Lambda unpacks the zip into /var/task: a test removes a chunk.
+      beforeEach(() => {
+        directory = mkdtempSync(join(tmpdir(), 'registrar-tracer-chunk-'));
+        const files = zipFiles(join(hub.outputDir, `${key}.zip`));
+        unpack(files, directory);
+        const handler: string = resource(template, `${id}LambdaFunction`, 'AWS::Lambda::Function').Properties
+          .Handler;
+        handlerPath = join(directory, `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`);
+        const decoder = new TextDecoder();
+        const chunks = [...files.keys()].filter((path) =>
+          decoder.decode(files.get(path)).includes('AWS_XRAY_CONTEXT_MISSING'),
+        );
+        expect(chunks).toHaveLength(1);
+        xrayChunk = join(directory, chunks[0] as string);
+      });
+
+      afterEach(() => {
+        rmSync(directory, { recursive: true, force: true });
+      });
+
+      it('loads Tracer when tracing is on', () => {
+        expect(importHandler(handlerPath, { ...traced, AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' })).toEqual({
+          status: 0,
+          stderr: '',
+        });
+        rmSync(xrayChunk);
+        const missing = importHandler(handlerPath, traced);
+        expect(missing.status).not.toBe(0);
+        expect(missing.stderr).toContain(basename(xrayChunk));
+      });
+
+      it('starts without the chunk of Tracer and the X-Ray SDK when tracing is off', () => {
+        rmSync(xrayChunk);
+        expect(importHandler(handlerPath, { POWERTOOLS_TRACE_ENABLED: 'false' })).toEqual({
+          status: 0,
+          stderr: '',
+        });
       });
     });
 
