@@ -7,9 +7,10 @@ import type { WorkflowInput } from './types.js';
  * What a removal signal claims, to be confirmed against AWS before anything is unregistered:
  * `deleted`, the function is gone (CloudTrail DeleteFunction, CloudFormation DELETE_COMPLETE);
  * `tags-changed`, its appflow:connector-label tag was removed or changed (CloudTrail UntagResource,
- * TagResource).
+ * TagResource); `orphaned`, the drift sweep found a registration of the registrar whose function is
+ * gone or no longer carries its label (confirmed as a tag change is, and reported as `orphaned`).
  */
-export type RemovalClaim = 'deleted' | 'tags-changed';
+export type RemovalClaim = 'deleted' | 'tags-changed' | 'orphaned';
 
 type Trigger = Pick<WorkflowInput['trigger'], 'kind' | 'name'>;
 
@@ -31,7 +32,8 @@ export function removalClaimOf(trigger: Trigger): RemovalClaim {
   if (isDeleteFunctionSignal(trigger)) return 'deleted';
   if (trigger.kind === 'cloudformation' && trigger.name === CLOUDFORMATION_DELETE_COMPLETE) return 'deleted';
   if (trigger.kind === 'cloudtrail' && /^(Untag|Tag)Resource/.test(trigger.name)) return 'tags-changed';
+  if (trigger.kind === 'sweep' && trigger.name === 'orphaned') return 'orphaned';
   throw new InvalidInputError(
-    `trigger ${trigger.kind} "${printable(trigger.name)}" is not a removal signal; the unregistration workflow is started by CloudTrail DeleteFunction, UntagResource and TagResource and by CloudFormation DELETE_COMPLETE. Check the rule that started this execution.`,
+    `trigger ${trigger.kind} "${printable(trigger.name)}" is not a removal signal; the unregistration workflow is started by CloudTrail DeleteFunction, UntagResource and TagResource by CloudFormation DELETE_COMPLETE, and by the drift sweep (orphaned). Check the rule that started this execution.`,
   );
 }

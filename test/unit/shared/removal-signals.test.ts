@@ -9,6 +9,7 @@ describe('removalClaimOf', () => {
     ['cloudformation', 'DELETE_COMPLETE', 'deleted'],
     ['cloudtrail', 'UntagResource20170331v2', 'tags-changed'],
     ['cloudtrail', 'TagResource20170331v2', 'tags-changed'],
+    ['sweep', 'orphaned', 'orphaned'],
   ])('reads %s %s as %s', (kind, name, claim) => {
     expect(removalClaimOf({ kind, name })).toBe(claim);
   });
@@ -19,6 +20,7 @@ describe('removalClaimOf', () => {
     ['cloudformation', 'UPDATE_COMPLETE'],
     ['pipeline', 'Connector Lambda Deployed'],
     ['cloudformation', 'DeleteFunction20150331'],
+    ['sweep', 'missing'],
   ])('refuses %s %s with InvalidInputError: it claims no removal', (kind, name) => {
     expect(() => removalClaimOf({ kind, name })).toThrow(
       expect.objectContaining({ name: 'InvalidInputError' }),
