@@ -2,22 +2,20 @@
  * The drift classes of a connector label in one account and Region (README "Drift sweep"):
  * `current`, registered by the registrar for the function that carries it, up to date;
  * `missing`, carried by a function and not registered; `stale`, registered by the registrar for the
- * function that carries it, before its code or description last changed; `orphaned`, registered by
+ * function that carries it, with another description than its tag; `orphaned`, registered by
  * the registrar for a function that is gone or no longer carries it; `foreign`, registered by anyone
  * else, which the registrar reports and never touches.
  */
 export const DRIFT_CLASSES = ['current', 'missing', 'stale', 'orphaned', 'foreign'] as const;
 export type DriftClass = (typeof DRIFT_CLASSES)[number];
 
-/** A function that carries appflow:connector-label, as the tag query and ListFunctions answer. */
+/** A function that carries appflow:connector-label, as the tag query answers it. */
 export interface TaggedFunction {
   /** Unqualified. */
   lambdaArn: string;
   connectorLabel: string;
   /** Its appflow:connector-description tag; null without one. */
   description: string | null;
-  /** ISO 8601 LastModified; undefined when the listing did not reach it. */
-  lastModified: string | undefined;
 }
 
 /** A custom connector as ListConnectors and, for the registrar's, DescribeConnector answer. */
@@ -27,8 +25,6 @@ export interface Registration {
   /** From DescribeConnector; undefined for a label that was not described. */
   lambdaArn?: string | undefined;
   description?: string | undefined;
-  /** ISO 8601. */
-  registeredAt?: string | undefined;
 }
 
 /** One label's class, and the function a repair acts on (null for current and foreign labels). */
@@ -81,14 +77,13 @@ function verdictOf(
 }
 
 /**
- * What RegisterConnector would refresh (register-connector/reconcile.ts isUpToDate): code changed
- * after the registration, or a description tag AppFlow does not hold. A function whose
- * LastModified is unknown is not called stale on that account.
+ * A description tag AppFlow does not hold, as RegisterConnector compares it
+ * (register-connector/reconcile.ts isUpToDate). A code change cannot be told from AppFlow's answer:
+ * UpdateConnectorRegistration leaves registeredAt as it was, so comparing it with LastModified would
+ * call a refreshed connector stale on every sweep; the UpdateFunctionCode signal refreshes it.
  */
 function isStale(fn: TaggedFunction, registration: Registration): boolean {
-  if (fn.description !== null && fn.description !== (registration.description ?? '')) return true;
-  if (fn.lastModified === undefined || registration.registeredAt === undefined) return false;
-  return Date.parse(registration.registeredAt) < Date.parse(fn.lastModified);
+  return fn.description !== null && fn.description !== (registration.description ?? '');
 }
 
 function compare(a: string, b: string): number {

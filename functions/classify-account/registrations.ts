@@ -57,7 +57,6 @@ export async function readRegistrations(
       byRegistrar: isRegistrar(configuration.registeredBy),
       lambdaArn: configuration.connectorProvisioningConfig?.lambda?.lambdaArn,
       description: configuration.connectorDescription,
-      registeredAt: configuration.registeredAt?.toISOString(),
     });
   }
   return {

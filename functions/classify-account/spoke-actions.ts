@@ -6,6 +6,5 @@
 export const SPOKE_ACTIONS: readonly string[] = [
   'appflow:DescribeConnector',
   'appflow:ListConnectors',
-  'lambda:ListFunctions',
   'tag:GetResources',
 ];

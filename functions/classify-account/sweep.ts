@@ -50,8 +50,8 @@ export interface SweepDependencies {
 export async function sweepAccount(input: SweepInput, deps: SweepDependencies): Promise<SweepOutput> {
   const { accountId, region } = input;
   guardAccount(input, deps.hub);
-  const { lambda, appflow, tagging } = deps.clientsFor(input);
-  const tagged = await readTaggedFunctions(tagging, lambda);
+  const { appflow, tagging } = deps.clientsFor(input);
+  const tagged = await readTaggedFunctions(tagging);
   const connectors = await readRegistrations(appflow, (registeredBy) =>
     isRegistrarPrincipal(registeredBy, accountId, deps.identity),
   );

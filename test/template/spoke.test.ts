@@ -223,7 +223,6 @@ describe('spoke template', () => {
         'appflow:ListConnectors',
         'appflow:ListFlows',
         'appflow:RegisterConnector',
-        'lambda:ListFunctions',
         'tag:GetResources',
       ]);
       expect(spokeStatements().flatMap(actionsOf)).toContain('appflow:UnRegisterConnector');

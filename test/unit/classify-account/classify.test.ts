@@ -6,14 +6,12 @@ import {
 } from '../../../functions/classify-account/classify.js';
 
 const ARN = (name: string) => `arn:aws:lambda:eu-west-1:222222222222:function:${name}`;
-const REGISTERED_AT = '2026-11-27T08:00:00.000Z';
 
 function fn(name: string, label: string, overrides: Partial<TaggedFunction> = {}): TaggedFunction {
   return {
     lambdaArn: ARN(name),
     connectorLabel: label,
     description: null,
-    lastModified: '2026-11-26T08:00:00.000+0000',
     ...overrides,
   };
 }
@@ -23,13 +21,12 @@ function ours(label: string, name: string, overrides: Partial<Registration> = {}
     connectorLabel: label,
     byRegistrar: true,
     lambdaArn: ARN(name),
-    registeredAt: REGISTERED_AT,
     ...overrides,
   };
 }
 
 describe('classifyLabels', () => {
-  it('calls current a registration of the registrar for the function that carries it, registered after its last change', () => {
+  it('calls current a registration of the registrar for the function that carries it, with its description', () => {
     expect(classifyLabels([fn('orders', 'orders')], [ours('orders', 'orders')])).toEqual([
       { connectorLabel: 'orders', driftClass: 'current', lambdaArn: null },
     ]);
@@ -46,23 +43,15 @@ describe('classifyLabels', () => {
     expect(verdicts).toEqual([{ connectorLabel: 'orders', driftClass: 'missing', lambdaArn: ARN('a') }]);
   });
 
-  it('calls stale a registration older than the code', () => {
-    const tagged = [fn('orders', 'orders', { lastModified: '2026-11-28T08:00:00.000+0000' })];
-    expect(classifyLabels(tagged, [ours('orders', 'orders')])).toEqual([
-      { connectorLabel: 'orders', driftClass: 'stale', lambdaArn: ARN('orders') },
-    ]);
-  });
-
   it('calls stale a registration whose description differs from the tag', () => {
     const tagged = [fn('orders', 'orders', { description: 'new words' })];
     const registered = [ours('orders', 'orders', { description: 'old words' })];
     expect(classifyLabels(tagged, registered)[0]?.driftClass).toBe('stale');
   });
 
-  it('does not call stale a function without a description tag, nor one whose LastModified is unknown', () => {
-    const tagged = [fn('orders', 'orders', { lastModified: undefined })];
+  it('does not call stale a function without a description tag: the registrar leaves AppFlow’s alone', () => {
     const registered = [ours('orders', 'orders', { description: 'words' })];
-    expect(classifyLabels(tagged, registered)[0]?.driftClass).toBe('current');
+    expect(classifyLabels([fn('orders', 'orders')], registered)[0]?.driftClass).toBe('current');
   });
 
   it('calls orphaned a registration of the registrar whose function is gone', () => {

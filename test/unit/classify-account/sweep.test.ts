@@ -4,7 +4,7 @@ import {
   ListConnectorsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-appflow';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
@@ -33,7 +33,7 @@ const NOW = new Date('2026-12-01T00:00:00.000Z');
 
 interface Seed {
   tagged?: { name: string; label: string; description?: string }[];
-  connectors?: { label: string; by: string; name?: string; registeredAt?: string; description?: string }[];
+  connectors?: { label: string; by: string; name?: string; description?: string }[];
 }
 
 function seed({ tagged = [], connectors = [] }: Seed): void {
@@ -46,12 +46,6 @@ function seed({ tagged = [], connectors = [] }: Seed): void {
       ],
     })),
     PaginationToken: '',
-  });
-  lambdaMock.on(ListFunctionsCommand).resolves({
-    Functions: tagged.map(({ name }) => ({
-      FunctionArn: ARN(name),
-      LastModified: '2026-11-01T00:00:00.000+0000',
-    })),
   });
   appflowMock.on(ListConnectorsCommand).resolves({
     connectors: connectors.map(({ label, by }) => ({
@@ -67,7 +61,7 @@ function seed({ tagged = [], connectors = [] }: Seed): void {
       connectorConfiguration: {
         connectorLabel,
         registeredBy: connector.by,
-        registeredAt: new Date(connector.registeredAt ?? '2026-11-02T00:00:00.000Z'),
+        registeredAt: new Date('2026-11-02T00:00:00.000Z'),
         connectorDescription: connector.description,
         connectorProvisioningConfig: { lambda: { lambdaArn: ARN(connector.name ?? connectorLabel) } },
       },
@@ -172,10 +166,10 @@ describe('sweepAccount', () => {
     expect(appflowMock).toHaveReceivedCommandWith(DescribeConnectorCommand, { connectorLabel: 'a' });
   });
 
-  it('reads no function listing when no function is labelled', async () => {
-    seed({ connectors: [{ label: 'gone', by: SPOKE_SESSION }] });
+  it('reads nothing of Lambda: the tag query names every labelled function', async () => {
+    seed({ tagged: [{ name: 'a', label: 'a' }] });
     await sweepAccount(input(), deps);
-    expect(lambdaMock).toHaveReceivedCommandTimes(ListFunctionsCommand, 0);
+    expect(lambdaMock.calls()).toHaveLength(0);
   });
 
   it('starts one unregistration per function, however many orphaned labels point at it', async () => {
