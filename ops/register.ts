@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { type FunctionArn, formatFunctionArn, parseFunctionArn } from '../functions/shared/arn.js';
 import type { WorkflowInput } from '../functions/shared/types.js';
-import { call, OperatorError } from './errors.js';
+import { OperatorError } from './errors.js';
+import { startOperatorExecution } from './executions.js';
 import type { Hub } from './hub.js';
 
 /** The trigger name an operator's registration carries, so its history says who started it. */
@@ -54,19 +54,12 @@ export async function startRegistration(
   arn: FunctionArn,
   options: { now?: Date; endpointUrl?: string | undefined } = {},
 ): Promise<string> {
-  const id = randomUUID();
-  const input = registrationInput(arn, options.now ?? new Date(), id);
-  const { executionArn } = await call(
-    () =>
-      sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: hub.stateMachineArn,
-          name: `operator-${id}`,
-          input: JSON.stringify(input),
-        }),
-      ),
-    { operation: 'StartExecution', region: hub.region, endpointUrl: options.endpointUrl },
+  return startOperatorExecution(
+    sfn,
+    hub.region,
+    hub.stateMachineArn,
+    'operator',
+    (id) => registrationInput(arn, options.now ?? new Date(), id),
+    options.endpointUrl,
   );
-  if (!executionArn) throw new OperatorError(`StartExecution in ${hub.region} answered no executionArn`);
-  return executionArn;
 }
