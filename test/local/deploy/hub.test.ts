@@ -31,6 +31,7 @@ describe('the packaged hub, deployed', () => {
       world.hub.regions.map((region) => [region, `${SERVICE}-dev`]),
     );
     expect(hub.functions.map((fn) => fn.name).sort()).toEqual([
+      `${SERVICE}-dev-classifyAccount`,
       `${SERVICE}-dev-recordOutcome`,
       `${SERVICE}-dev-registerConnector`,
       `${SERVICE}-dev-unregisterConnector`,
@@ -79,8 +80,9 @@ describe('the packaged hub, deployed', () => {
 
   it('gives each hub Region its own roles, so one Region’s policies never apply to another’s resources', () => {
     const roleArns = zone.hubs.map((deployed) => deployed.stack.roles.map((role) => role.arn).sort());
-    // A role per function (the outcome recorder's too), per state machine and per workflow the rules start.
-    expect(roleArns[0]).toHaveLength(9);
+    // A role per function (the outcome recorder's too), per state machine and per workflow the rules
+    // start (the sweep's rules included).
+    expect(roleArns[0]).toHaveLength(12);
     expect(new Set(roleArns.flat()).size).toBe(roleArns.flat().length);
   });
 
