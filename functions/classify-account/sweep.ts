@@ -69,7 +69,10 @@ export async function sweepAccount(input: SweepInput, deps: SweepDependencies): 
     trigger: { kind: 'sweep', eventId: input.executionArn, name: verdict.driftClass, time },
   });
   const toRegister = verdicts.filter((v) => v.driftClass === 'missing' || v.driftClass === 'stale');
-  const toUnregister = uniqueByFunction(verdicts.filter((v) => v.driftClass === 'orphaned'));
+  // A function the tag query did not reach may still carry its label: with the listing cut short,
+  // nothing is unregistered (VerifyRemoval would find the label kept, at the cost of an execution each).
+  const orphaned = tagged.complete ? verdicts.filter((v) => v.driftClass === 'orphaned') : [];
+  const toUnregister = uniqueByFunction(orphaned);
   const register = toRegister.slice(0, MAX_REPAIRS).map(workflowInput);
   const unregister = toUnregister.slice(0, MAX_REPAIRS).map(workflowInput);
   const truncated =

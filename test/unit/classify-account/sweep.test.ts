@@ -196,6 +196,17 @@ describe('sweepAccount', () => {
     expect(output.truncated).toBe(true);
   });
 
+  it('unregisters nothing when the tag query stopped at its bound: an unread function may still carry its label', async () => {
+    seed({ connectors: [{ label: 'gone', by: SPOKE_SESSION }] });
+    taggingMock.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: 'more' });
+
+    const output = await sweepAccount(input(), deps);
+
+    expect(output.counts.orphaned).toBe(1);
+    expect(output.unregister).toEqual([]);
+    expect(output.truncated).toBe(true);
+  });
+
   it('refuses an account outside the allow-list before any AWS call', async () => {
     deps.hub = { allowedAccountIds: [HUB], servedRegions: [] };
     await expect(sweepAccount(input(), deps)).rejects.toMatchObject({ name: 'AccountNotAllowedError' });
