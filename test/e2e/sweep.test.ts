@@ -180,6 +180,26 @@ describe('the drift sweep, end to end through the deployed templates', { timeout
     ]);
   });
 
+  it('the hub sweeps its own account on its own schedule', async () => {
+    const [hubRule] = stack.events
+      .scheduledRules()
+      .filter(({ ruleArn }) => ruleArn.includes(`:${HUB}:rule/`) && ruleArn.includes('SweepHubSchedule'));
+    const before = reports(DetailType.ConnectorSweepCompleted).length;
+
+    stack.events.fireScheduledRule(hubRule?.ruleArn as string);
+    await vi.waitFor(() => expect(reports(DetailType.ConnectorSweepCompleted)).toHaveLength(before + 1), {
+      timeout: 60_000,
+      interval: 50,
+    });
+
+    expect(reports(DetailType.ConnectorSweepCompleted).at(-1)).toMatchObject({
+      accountId: HUB,
+      region: REGION,
+      dryRun: false,
+      counts: { current: 1, missing: 0 },
+    });
+  });
+
   it('alerts when an account cannot be swept (no spoke role there)', async () => {
     const execution = await sweep(NOT_JOINED, false);
 
