@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   type SFNClient,
+  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { call, OperatorError } from './errors.js';
 
@@ -110,11 +112,42 @@ export async function waitForExecution(
   }
 }
 
-function parse(text: string | undefined): unknown {
+/** JSON text as a value, or undefined when it is absent or not JSON. */
+export function parse(text: string | undefined): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Starts an execution for an operator, named `<prefix>-<uuid>` so its history says who started it,
+ * and returns its ARN; `inputFor` gets the uuid, which an input may carry as its trigger's event id.
+ *
+ * @example const executionArn = await startNamedExecution(sfn, hub.region, hub.stateMachineArn, 'sweep', () => input)
+ */
+export async function startNamedExecution(
+  sfn: SFNClient,
+  region: string,
+  stateMachineArn: string,
+  prefix: string,
+  inputFor: (id: string) => unknown,
+  endpointUrl?: string | undefined,
+): Promise<string> {
+  const id = randomUUID();
+  const { executionArn } = await call(
+    () =>
+      sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: `${prefix}-${id}`,
+          input: JSON.stringify(inputFor(id)),
+        }),
+      ),
+    { operation: 'StartExecution', region, endpointUrl },
+  );
+  if (!executionArn) throw new OperatorError(`StartExecution in ${region} answered no executionArn`);
+  return executionArn;
 }

@@ -18,6 +18,10 @@ export interface Hub {
   eventBusArn: string;
   /** The table of the inventory `registrar status` reads. */
   inventoryTableName: string;
+  /** The hub's own account, read from the stack's ARN: what `registrar sweep` sweeps by default. */
+  accountId: string;
+  /** The drift sweep; undefined for a hub deployed before it. */
+  sweepStateMachineArn?: string;
 }
 
 /** The hub stack's name for a stage. */
@@ -67,5 +71,9 @@ export async function findHub(
     unregisterStateMachineArn: output('UnregisterConnectorStateMachineArn'),
     eventBusArn: output('HubEventBusArn'),
     inventoryTableName: output('InventoryTableName'),
+    accountId: stack?.StackId?.split(':')[4] ?? '',
+    ...(outputs.get('SweepConnectorsStateMachineArn')
+      ? { sweepStateMachineArn: outputs.get('SweepConnectorsStateMachineArn') as string }
+      : {}),
   };
 }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { type FunctionArn, formatFunctionArn } from '../functions/shared/arn.js';
 import type { WorkflowInput } from '../functions/shared/types.js';
-import { call, OperatorError } from './errors.js';
+import { startNamedExecution } from './executions.js';
 
 /**
  * The workflow input an operator's command gives for one function: its account and Region, the
@@ -29,26 +28,20 @@ export function operatorInput(
  * so the execution list says who started it, and its input (above) carries the same id as the
  * trigger's eventId. Returns the execution ARN.
  */
-export async function startOperatorExecution(
+export function startOperatorExecution(
   sfn: SFNClient,
   machine: { region: string; stateMachineArn: string },
   arn: FunctionArn,
   triggerName: string,
   options: { now?: Date; endpointUrl?: string | undefined } = {},
 ): Promise<string> {
-  const id = randomUUID();
-  const input = operatorInput(arn, triggerName, options.now ?? new Date(), id);
-  const { executionArn } = await call(
-    () =>
-      sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: machine.stateMachineArn,
-          name: `operator-${id}`,
-          input: JSON.stringify(input),
-        }),
-      ),
-    { operation: 'StartExecution', region: machine.region, endpointUrl: options.endpointUrl },
+  const now = options.now ?? new Date();
+  return startNamedExecution(
+    sfn,
+    machine.region,
+    machine.stateMachineArn,
+    'operator',
+    (id) => operatorInput(arn, triggerName, now, id),
+    options.endpointUrl,
   );
-  if (!executionArn) throw new OperatorError(`StartExecution in ${machine.region} answered no executionArn`);
-  return executionArn;
 }

@@ -123,8 +123,8 @@ function alertRule(rule) {
 
 /** The rules, and the dead-letter queue's policy admitting exactly those rules. */
 // Rules of the hub defined in other files whose targets dead-letter to the same queue: the outcome
-// recorder's (resources/outcomes.yml).
-const RULES_ELSEWHERE = ['RecordOutcomeRule'];
+// recorder's (resources/outcomes.yml) and the sweep's two (resources/sweep.yml).
+const RULES_ELSEWHERE = ['RecordOutcomeRule', 'SweepRequestRule', 'SweepHubScheduleRule'];
 
 function buildRuleResources(rules) {
   const resources = {};
@@ -165,10 +165,14 @@ function buildRuleResources(rules) {
   return { Resources: resources };
 }
 
+// What a member account's sweep schedule puts on the hub bus (resources/sweep.yml SweepRequestRule).
+const SCHEDULED_EVENT = 'Scheduled Event';
+
 /**
  * The hub bus's policy: principals of the organization may put events on it, and only the kinds the
- * signal rules listen for (their detail-types), never one with the registrar's own source, so a member
- * account cannot forge what the workflows publish or put anything the hub has no rule for.
+ * signal rules and the sweep's request rule listen for (their detail-types), never one with the
+ * registrar's own source, so a member account cannot forge what the workflows publish or put
+ * anything the hub has no rule for.
  */
 function hubBusPolicy(rules, organizationId) {
   const detailTypes = new Set();
@@ -181,6 +185,7 @@ function hubBusPolicy(rules, organizationId) {
     }
     for (const value of listed) detailTypes.add(value);
   }
+  detailTypes.add(SCHEDULED_EVENT);
   return {
     Type: 'AWS::Events::EventBusPolicy',
     Properties: {

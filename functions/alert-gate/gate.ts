@@ -1,8 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { type OutcomeEvent, parseOutcomeEvent } from '../record-outcome/input.js';
-import { InvalidInputError } from '../shared/errors.js';
+import { parseRegistrarEvent, type RegistrarEvent } from '../record-outcome/input.js';
 import { FAILURE_DETAIL_TYPES } from '../shared/event-types.js';
-import { printable } from '../shared/text.js';
 import { alertKey } from './key.js';
 import { alertMessage, alertSubject } from './message.js';
 import { decide, reopen, type WindowDecision, type WindowDependencies } from './window.js';
@@ -47,19 +45,14 @@ export async function gateAlert(event: unknown, deps: GateDependencies): Promise
   return { key, decision: 'alert', folded: decision.folded };
 }
 
-function parseFailureEvent(event: unknown, hubAccountId: string): OutcomeEvent {
-  const outcome = parseOutcomeEvent(event, hubAccountId);
-  if (!FAILURE_DETAIL_TYPES.includes(outcome.detailType)) {
-    throw new InvalidInputError(
-      `detail-type is "${printable(outcome.detailType)}"; the alert gate takes ${FAILURE_DETAIL_TYPES.join(' and ')} only (events/rules/alert-workflow-failed.json).`,
-    );
-  }
-  return outcome;
+/** The registrar's failure events only (events/rules/alert-workflow-failed.json matches the same). */
+function parseFailureEvent(event: unknown, hubAccountId: string): RegistrarEvent {
+  return parseRegistrarEvent(event, hubAccountId, FAILURE_DETAIL_TYPES);
 }
 
 async function publish(
   deps: GateDependencies,
-  failure: OutcomeEvent,
+  failure: RegistrarEvent,
   folded: number,
   previousAlertAt: string | undefined,
 ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { OutcomeEvent } from '../record-outcome/input.js';
+import type { RegistrarEvent } from '../record-outcome/input.js';
 import { printable } from '../shared/text.js';
 
 /** The detail fields the alert carries, in the order a person reads them. */
@@ -14,7 +14,7 @@ const FIELDS = [
 /** Longer than any cause the handlers write; a longer one is cut so the message stays readable. */
 const VALUE_MAX = 8000;
 const WHAT_TO_DO =
-  'Fix the cause (the execution history shows every step). To retry a registration, deploy or tag the function again (or send a Connector Lambda Deployed event); to finish an unregistration, run the command the cause names in that account and Region.';
+  'Fix the cause (the execution history shows every step). To retry a registration, deploy or tag the function again (or send a Connector Lambda Deployed event); to finish an unregistration, run the command the cause names in that account and Region; to sweep an account again, run registrar sweep --account with it.';
 
 export interface AlertFolding {
   /** Failures of this account, function and error counted, not alerted, since the previous alert. */
@@ -33,7 +33,7 @@ export interface AlertFolding {
  *
  * @example JSON.parse(alertMessage(event, { folded: 0, windowMinutes: 60 })).error // 'MissingAppFlowPermissionError'
  */
-export function alertMessage(event: OutcomeEvent, folding: AlertFolding): string {
+export function alertMessage(event: RegistrarEvent, folding: AlertFolding): string {
   const message: Record<string, unknown> = {
     alert: 'The AppFlow connector registrar could not finish',
     event: event.detailType,
@@ -55,7 +55,7 @@ export function alertMessage(event: OutcomeEvent, folding: AlertFolding): string
  *
  * @example alertSubject(event) // 'Registrar: MissingAppFlowPermissionError in 222222222222 eu-west-1'
  */
-export function alertSubject(event: OutcomeEvent): string {
+export function alertSubject(event: RegistrarEvent): string {
   const { error, accountId, region } = event.detail;
   return `Registrar: ${printable(error ?? 'unknown', 40)} in ${accountId} ${region}`;
 }

@@ -34,16 +34,19 @@ export interface OutcomeDetail {
   reason?: string;
 }
 
-/** An outcome event as the rule delivers it: the envelope's account, and what was published. */
-export interface OutcomeEvent {
+/** An event of the registrar as a rule delivers it: the envelope's account, and what was published. */
+export interface RegistrarEvent<T extends string = string> {
   id: string;
   /** The account that put it: the hub's own, or the event is not the registrar's. */
   account: string;
-  detailType: OutcomeDetailType;
+  detailType: T;
   detail: OutcomeDetail;
   /** The detail as it was published. */
   published: Record<string, unknown>;
 }
+
+/** An outcome event: one that ends a workflow for one connector. */
+export type OutcomeEvent = RegistrarEvent<OutcomeDetailType>;
 
 const RECORDED: readonly string[] = OUTCOME_DETAIL_TYPES;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -61,6 +64,18 @@ const SHAPE =
  * @example const outcome = parseOutcomeEvent(event, '111111111111');
  */
 export function parseOutcomeEvent(event: unknown, hubAccountId: string): OutcomeEvent {
+  return parseRegistrarEvent(event, hubAccountId, RECORDED) as OutcomeEvent;
+}
+
+/**
+ * The same checks for any of the `accepted` detail-types whose detail has the outcome fields (the
+ * alert gate's failures, a failed sweep among them).
+ */
+export function parseRegistrarEvent(
+  event: unknown,
+  hubAccountId: string,
+  accepted: readonly string[],
+): RegistrarEvent {
   const fields = objectOf(event, 'The event');
   const source = requireString(fields, 'source');
   if (source !== REGISTRAR_SOURCE) {
@@ -73,16 +88,16 @@ export function parseOutcomeEvent(event: unknown, hubAccountId: string): Outcome
     );
   }
   const detailType = requireString(fields, 'detail-type');
-  if (!RECORDED.includes(detailType)) {
+  if (!accepted.includes(detailType)) {
     throw new InvalidInputError(
-      `detail-type is "${printable(detailType)}"; expected one of ${RECORDED.join(', ')}. ${SHAPE}`,
+      `detail-type is "${printable(detailType)}"; expected one of ${accepted.join(', ')}. ${SHAPE}`,
     );
   }
   const published = objectOf(fields.detail, 'detail');
   return {
     id: requireString(fields, 'id'),
     account,
-    detailType: detailType as OutcomeDetailType,
+    detailType,
     detail: detailOf(published),
     published,
   };

@@ -1,5 +1,6 @@
 import { AppflowClient } from '@aws-sdk/client-appflow';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { HubConfig } from './config.js';
@@ -9,6 +10,8 @@ import { SpokeRoleAccessDeniedError, SpokeRoleUnavailableError } from './errors.
 export interface AccountClients {
   lambda: LambdaClient;
   appflow: AppflowClient;
+  /** The drift sweep's one tag query per account and Region (SDK clients connect only when used). */
+  tagging: ResourceGroupsTaggingAPIClient;
 }
 
 /** Where a handler acts: the account and Region of the event, and the execution on whose behalf. */
@@ -75,7 +78,11 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     if (!entry) {
       const credentials = target.accountId === options.hubAccountId ? undefined : credentialsFor(target);
       const config = credentials ? { region: target.region, credentials } : { region: target.region };
-      entry = { lambda: new LambdaClient(config), appflow: new AppflowClient(config) };
+      entry = {
+        lambda: new LambdaClient(config),
+        appflow: new AppflowClient(config),
+        tagging: new ResourceGroupsTaggingAPIClient(config),
+      };
       options.onAppflowClient?.(entry.appflow, target);
       clients.set(key, entry);
     }

@@ -11,6 +11,12 @@ export const DetailType = {
   ConnectorRegistrationFailed: 'ConnectorRegistrationFailed',
   ConnectorUnregistered: 'ConnectorUnregistered',
   ConnectorUnregistrationFailed: 'ConnectorUnregistrationFailed',
+  /** One per account and Region swept: the count per drift class and the repairs started. */
+  ConnectorSweepCompleted: 'ConnectorSweepCompleted',
+  /** An account and Region could not be swept (spoke role missing, access denied): alerted. */
+  ConnectorSweepFailed: 'ConnectorSweepFailed',
+  /** What a member account's sweep schedule puts on the hub bus (EventBridge's scheduled event). */
+  ScheduledEvent: 'Scheduled Event',
   /** Sent by a CI/CD pipeline that wants a connector registered now. */
   ConnectorLambdaDeployed: 'Connector Lambda Deployed',
   CloudTrailApiCall: 'AWS API Call via CloudTrail',
@@ -31,12 +37,14 @@ export const OUTCOME_DETAIL_TYPES = [
 export type OutcomeDetailType = (typeof OUTCOME_DETAIL_TYPES)[number];
 
 /**
- * The outcomes that alert: events/rules/alert-workflow-failed.json matches exactly these, and the
- * alert gate (functions/alert-gate) takes no other.
+ * The failures that alert: events/rules/alert-workflow-failed.json matches exactly these, and the
+ * alert gate (functions/alert-gate) takes no other. A failed sweep names no connector, so it is not
+ * an outcome the inventory records, but it is published with the same detail fields.
  */
-export const FAILURE_DETAIL_TYPES: readonly OutcomeDetailType[] = [
+export const FAILURE_DETAIL_TYPES: readonly string[] = [
   DetailType.ConnectorRegistrationFailed,
   DetailType.ConnectorUnregistrationFailed,
+  DetailType.ConnectorSweepFailed,
 ];
 
 /** CloudTrail event names carry a date suffix (CreateFunction20150331): rules match by prefix. */
@@ -67,3 +75,9 @@ export const Tags = {
   connectorLabel: 'appflow:connector-label',
   connectorDescription: 'appflow:connector-description',
 } as const;
+
+/**
+ * The name of the schedule rule of each spoke stack (spoke/template.yaml): the hub's SweepRequestRule
+ * (resources/sweep.yml) matches scheduled events of rules so named.
+ */
+export const SWEEP_SCHEDULE_RULE_NAME = 'appflow-connector-registrar-sweep';

@@ -121,3 +121,23 @@ export function guardFunction(input: ValidInput, config: GuardConfig): GuardedFu
 
   return strippedQualifier === undefined ? { arn, lambdaArn } : { arn, lambdaArn, strippedQualifier };
 }
+
+/**
+ * Whether the hub serves the account and Region at all (its allow-lists), for a task that names no
+ * function: the drift sweep. Refused before any AWS call.
+ */
+export function guardAccount(
+  target: { accountId: string; region: string },
+  config: Pick<GuardConfig, 'allowedAccountIds' | 'servedRegions'>,
+): void {
+  if (config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(target.accountId)) {
+    throw new AccountNotAllowedError(
+      `Account ${target.accountId} is not in the hub's ALLOWED_ACCOUNT_IDS (${config.allowedAccountIds.join(', ')}), so it is not swept. Add it there, or remove the sweep schedule from its spoke stack.`,
+    );
+  }
+  if (config.servedRegions.length > 0 && !config.servedRegions.includes(target.region)) {
+    throw new RegionNotServedError(
+      `Region ${target.region} is not in the hub's SERVED_REGIONS (${config.servedRegions.join(', ')}), so it is not swept. Add it there, or remove the sweep schedule from the spoke stacks of that Region.`,
+    );
+  }
+}

@@ -12,9 +12,11 @@ import type { WorkflowInput } from './types.js';
  * `deleted`, the function is gone (CloudTrail DeleteFunction, CloudFormation DELETE_COMPLETE);
  * `tags-changed`, its appflow:connector-label tag was removed or changed (CloudTrail UntagResource,
  * TagResource); `requested`, an operator asks (`registrar unregister`) and claims nothing, so, as for
- * a tag signal, a function that still exists keeps the label it carries.
+ * a tag signal, a function that still exists keeps the label it carries; `orphaned`, the drift sweep
+ * found a registration of the registrar whose function is gone or no longer carries its label
+ * (confirmed as a tag change is, and reported as `orphaned`).
  */
-export type RemovalClaim = 'deleted' | 'tags-changed' | 'requested';
+export type RemovalClaim = 'deleted' | 'tags-changed' | 'requested' | 'orphaned';
 
 type Trigger = Pick<WorkflowInput['trigger'], 'kind' | 'name'>;
 
@@ -37,7 +39,8 @@ export function removalClaimOf(trigger: Trigger): RemovalClaim {
   if (trigger.kind === 'cloudformation' && trigger.name === CLOUDFORMATION_DELETE_COMPLETE) return 'deleted';
   if (trigger.kind === 'cloudtrail' && /^(Untag|Tag)Resource/.test(trigger.name)) return 'tags-changed';
   if (trigger.kind === 'pipeline' && trigger.name === OPERATOR_UNREGISTER_TRIGGER) return 'requested';
+  if (trigger.kind === 'sweep' && trigger.name === 'orphaned') return 'orphaned';
   throw new InvalidInputError(
-    `trigger ${trigger.kind} "${printable(trigger.name)}" is not a removal signal; the unregistration workflow is started by CloudTrail DeleteFunction, UntagResource and TagResource, by CloudFormation DELETE_COMPLETE and by \`${OPERATOR_UNREGISTER_TRIGGER}\`. Check the rule that started this execution.`,
+    `trigger ${trigger.kind} "${printable(trigger.name)}" is not a removal signal; the unregistration workflow is started by CloudTrail DeleteFunction, UntagResource and TagResource, by CloudFormation DELETE_COMPLETE, by \`${OPERATOR_UNREGISTER_TRIGGER}\` and by the drift sweep (orphaned). Check the rule that started this execution.`,
   );
 }

@@ -3,7 +3,8 @@
  * hands the next. The ASL's Parameters and ResultPaths follow these shapes.
  */
 
-export type TriggerKind = 'cloudtrail' | 'cloudformation' | 'pipeline';
+/** `sweep`: the drift sweep (statemachine/sweep-connectors.asl.json) found the label drifted; its name is the class. */
+export type TriggerKind = 'cloudtrail' | 'cloudformation' | 'pipeline' | 'sweep';
 
 /** The normalized workflow input every deploy signal is turned into by its rule's input transformer. */
 export interface WorkflowInput {

@@ -2,7 +2,7 @@ import { InvalidInputError } from './errors.js';
 import { printable } from './text.js';
 import type { TriggerKind, VerifyInput } from './types.js';
 
-const TRIGGER_KINDS: readonly TriggerKind[] = ['cloudtrail', 'cloudformation', 'pipeline'];
+const TRIGGER_KINDS: readonly TriggerKind[] = ['cloudtrail', 'cloudformation', 'pipeline', 'sweep'];
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 

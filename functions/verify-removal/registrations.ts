@@ -1,18 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import {
-  type AppflowClient,
-  type ConnectorDetail,
-  ConnectorType,
-  ListConnectorsCommand,
-} from '@aws-sdk/client-appflow';
+import type { AppflowClient } from '@aws-sdk/client-appflow';
 import { describeCustomConnector } from '../shared/describe-connector.js';
-import { readPages } from '../shared/pages.js';
+import { LIST_PAGE_SIZE, listCustomConnectors, MAX_LIST_PAGES } from '../shared/list-connectors.js';
 import type { StaleRegistration } from '../shared/types.js';
 
-/** ListConnectors' largest page. */
-export const LIST_PAGE_SIZE = 100;
-/** Pages read at most: 1,000 custom connectors in one account and Region. */
-export const MAX_LIST_PAGES = 10;
+export { LIST_PAGE_SIZE, MAX_LIST_PAGES };
 /**
  * Registrations described at most: each is one paced AppFlow request, and all of them must fit in
  * one invocation with the pacer's waits (at 5 requests a second, 50 take 10 s of a 30 s timeout).
@@ -91,20 +83,4 @@ export async function findRegistrationsOf(
   }
   pointing.sort((a, b) => (a.connectorLabel < b.connectorLabel ? -1 : 1));
   return { pointing, listed: connectors.length, described: toDescribe.length, truncated };
-}
-
-async function listCustomConnectors(
-  appflow: AppflowClient,
-): Promise<{ connectors: ConnectorDetail[]; complete: boolean }> {
-  const { items, complete } = await readPages(MAX_LIST_PAGES, async (nextToken) => {
-    const answer = await appflow.send(
-      new ListConnectorsCommand({ maxResults: LIST_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) }),
-    );
-    return { items: answer.connectors, nextToken: answer.nextToken };
-  });
-  // ListConnectors lists custom connectors only; the filter keeps it so if that ever changes.
-  const connectors = items.filter(
-    (connector) => connector.connectorType === ConnectorType.CUSTOMCONNECTOR && connector.connectorLabel,
-  );
-  return { connectors, complete };
 }

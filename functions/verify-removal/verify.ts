@@ -88,7 +88,7 @@ export async function verifyRemoval(event: unknown, deps: RemovalDependencies): 
       accountId,
       region,
       lambdaArn,
-      reason: reasonOf(presence),
+      reason: claim === 'orphaned' ? 'orphaned' : reasonOf(presence),
       registrations: registrations.map(({ connectorLabel, connectorArn, registeredAt }) => ({
         connectorLabel,
         connectorArn,

@@ -13,6 +13,7 @@ import {
   ExecutionRun,
   type ExecutionStatus,
   type PreparedMachine,
+  type RunDependencies,
 } from './states/execution.js';
 import type { HistoryEvent } from './states/history.js';
 import { StateMachine } from './states/interpreter.js';
@@ -117,7 +118,7 @@ function prepare(machine: DeployedStateMachine, stack: DeployedStack): PreparedM
   }
   if (unsupported.length > 0) {
     throw new Error(
-      `State machine ${machine.name}: the local stack runs Lambda functions, lambda:invoke and events:putEvents tasks only; these Task states use other resources: ${unsupported.join(', ')}.`,
+      `State machine ${machine.name}: the local stack runs Lambda functions, lambda:invoke, events:putEvents and states:startExecution tasks only; these Task states use other resources: ${unsupported.join(', ')}.`,
     );
   }
   return {
@@ -139,7 +140,8 @@ function prepare(machine: DeployedStateMachine, stack: DeployedStack): PreparedM
  */
 export function createStatesService(options: StatesServiceOptions): StatesService {
   const now = options.now ?? (() => new Date());
-  const deps = {
+  // executions is filled in below, once startExecution exists: a task may start another execution.
+  const deps: RunDependencies = {
     runtime: options.runtime,
     events: options.events,
     timeScale: options.timeScale ?? 1,
@@ -261,6 +263,8 @@ export function createStatesService(options: StatesServiceOptions): StatesServic
     runs.set(executionArn, run);
     return { executionArn, startDate: run.record.startDate.getTime() / 1000 };
   };
+
+  deps.executions = { startExecution };
 
   const listExecutions = (filter: ExecutionFilter = {}) =>
     [...runs.values()]

@@ -6,19 +6,20 @@ import { addRedriveCommand } from './redrive-command.js';
 import { addRegisterCommand } from './register-command.js';
 import type { CommandContext } from './session.js';
 import { addStatusCommand } from './status-command.js';
+import { addSweepCommand } from './sweep-command.js';
 import { addUnregisterCommand } from './unregister-command.js';
 
 /** Exit codes every command documents. */
 export const EXIT = { ok: 0, failuresFound: 1, usageOrAccess: 2 } as const;
 
 /**
- * The registrar program: the operator commands (status, history, redrive, register), which work
+ * The registrar program: the operator commands (status, history, redrive, register, unregister, sweep), which work
  * against a deployed hub and the local stack alike, and the local stack's own (run, serve).
  */
 export function createProgram(context: CommandContext): Command {
   const program = new Command('registrar')
     .description(
-      'Registers AppFlow custom connectors when their Lambda is deployed. Operate a hub (status, history, redrive, register) on AWS or on the local stack; run the whole workflow on this machine (run, serve).',
+      'Registers AppFlow custom connectors when their Lambda is deployed. Operate a hub (status, history, redrive, register, unregister, sweep) on AWS or on the local stack; run the whole workflow on this machine (run, serve).',
     )
     .exitOverride()
     .configureOutput({
@@ -40,6 +41,7 @@ Add --debug to any command to see the stack trace of a failure.`,
   addRedriveCommand(program, context);
   addRegisterCommand(program, context);
   addUnregisterCommand(program, context);
+  addSweepCommand(program, context);
   addLocalCommands(program);
   return program;
 }

@@ -91,6 +91,10 @@ const HELP = {
     command: ['register'],
     mentions: ['<function-arn>', '--no-wait', 'Examples:', 'Exit codes:'],
   },
+  'registrar sweep --help': {
+    command: ['sweep'],
+    mentions: ['--account <account-id>', '--dry-run', '--no-wait', 'Examples:', 'Exit codes:'],
+  },
   'registrar run --help': {
     command: ['run'],
     mentions: [

@@ -318,6 +318,33 @@ describe('registrar, the operator commands, against the local stack', { timeout:
     });
   });
 
+  describe('sweep', () => {
+    it('classifies an account in a dry run, prints the report and exits 0', async () => {
+      const { code, stdout, stderr } = await run('sweep', '--account', '333333333333', '--dry-run');
+
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(
+        /^swept 333333333333\/eu-west-1 \(dry run\): current 0 · missing 1 · stale 0 · orphaned 0 · foreign 0\n {2}missing: finance-connector\n {2}started: nothing \(dry run\)\n/,
+      );
+      expect(stdout).toMatch(
+        /execution: arn:aws:states:eu-west-1:111111111111:execution:[^:]+:operator-sweep-/,
+      );
+    });
+
+    it('exits 1 with the error and its fix when the account cannot be swept', async () => {
+      const { code, stdout } = await run('sweep', '--account', '999999999999', '--json');
+
+      expect(code).toBe(1);
+      expect(JSON.parse(stdout)).toEqual([
+        expect.objectContaining({
+          accountId: '999999999999',
+          outcome: 'failed',
+          error: 'SpokeRoleAccessDeniedError',
+        }),
+      ]);
+    });
+  });
+
   describe('usage and access errors', () => {
     it.each([
       [
@@ -339,6 +366,11 @@ describe('registrar, the operator commands, against the local stack', { timeout:
         'redrive with nothing to redrive',
         ['redrive'],
         /^registrar: name the executions to redrive, or pass --failed/,
+      ],
+      [
+        'a malformed account',
+        ['sweep', '--account', '12'],
+        /^registrar: --account 12 is not a 12-digit AWS account ID/,
       ],
       [
         'an unknown option',

@@ -11,6 +11,10 @@ export const UNREGISTER_ASL_PATH = fileURLToPath(
   new URL('../../statemachine/unregister-connector.asl.json', import.meta.url),
 );
 
+export const SWEEP_ASL_PATH = fileURLToPath(
+  new URL('../../statemachine/sweep-connectors.asl.json', import.meta.url),
+);
+
 /** Stand-ins for the definitionSubstitutions serverless.yml fills in on deploy. */
 export const FAKE_SUBSTITUTIONS = {
   VerifyFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-verify-function',
@@ -25,6 +29,16 @@ export const UNREGISTER_SUBSTITUTIONS = {
   VerifyRemovalFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-verify-removal',
   UnregisterConnectorFunctionArn:
     'arn:aws:lambda:eu-west-1:111122223333:function:registrar-unregister-connector',
+  EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
+} as const;
+
+/** Stand-ins for the sweep workflow's definitionSubstitutions. */
+export const SWEEP_SUBSTITUTIONS = {
+  ClassifyAccountFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:registrar-classify-account',
+  RegisterConnectorStateMachineArn:
+    'arn:aws:states:eu-west-1:111122223333:stateMachine:appflow-connector-registrar-register-connector',
+  UnregisterConnectorStateMachineArn:
+    'arn:aws:states:eu-west-1:111122223333:stateMachine:appflow-connector-registrar-unregister-connector',
   EventBusName: FAKE_SUBSTITUTIONS.EventBusName,
 } as const;
 
@@ -100,6 +114,11 @@ export function loadAsl(substitutions: Substitutions = FAKE_SUBSTITUTIONS): AslD
 /** The unregistration workflow's ASL, its placeholders filled the same way. */
 export function loadUnregisterAsl(): AslDefinition {
   return loadAslFile(UNREGISTER_ASL_PATH, UNREGISTER_SUBSTITUTIONS);
+}
+
+/** The sweep workflow's ASL, its placeholders filled the same way. */
+export function loadSweepAsl(): AslDefinition {
+  return loadAslFile(SWEEP_ASL_PATH, SWEEP_SUBSTITUTIONS);
 }
 
 /** An ASL file with its `${Name}` placeholders filled; a placeholder left over is an error. */

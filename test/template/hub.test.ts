@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, posix } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REGISTRAR_SOURCE } from '../../functions/shared/event-types.js';
+import { REGISTRAR_SOURCE, SWEEP_SCHEDULE_RULE_NAME } from '../../functions/shared/event-types.js';
 import {
   DIMENSION,
   METRIC,
@@ -43,6 +43,7 @@ const FUNCTIONS = [
   { id: 'RegisterConnector', key: 'registerConnector', dir: 'register-connector' },
   { id: 'VerifyRemoval', key: 'verifyRemoval', dir: 'verify-removal' },
   { id: 'UnregisterConnector', key: 'unregisterConnector', dir: 'unregister-connector' },
+  { id: 'ClassifyAccount', key: 'classifyAccount', dir: 'classify-account' },
 ] as const;
 
 /** The two workflows: logical ID, ASL file, the tasks they invoke, the role rules start them with. */
@@ -364,6 +365,8 @@ describe('hub template (serverless package)', () => {
       const policy = resource(template, 'HubEventBusPolicy', 'AWS::Events::EventBusPolicy').Properties;
       const detailTypes = [
         ...new Set(deploySignalFiles().flatMap((file) => file.eventPattern['detail-type'] as string[])),
+        // What a member account's sweep schedule forwards (resources/sweep.yml SweepRequestRule).
+        'Scheduled Event',
       ].sort();
 
       expect(policy.EventBusName).toEqual({ Ref: 'HubEventBus' });
@@ -449,8 +452,9 @@ describe('hub template (serverless package)', () => {
     it('retries every rule target, then dead-letters it to the queue', () => {
       const rules = resourcesOfType(template, 'AWS::Events::Rule');
 
-      // The signal rules, the alert rule, and the outcome recorder's (resources/outcomes.yml).
-      expect(rules.length).toBe(signalRules().length + 2);
+      // The signal rules, the alert rule, the outcome recorder's (resources/outcomes.yml) and the
+      // sweep's request and schedule rules (resources/sweep.yml).
+      expect(rules.length).toBe(signalRules().length + 4);
       for (const [id, rule] of rules) {
         for (const target of rule.Properties.Targets) {
           expect(target.DeadLetterConfig, id).toEqual({ Arn: getAtt('DeploySignalDeadLetterQueue') });
@@ -501,7 +505,7 @@ describe('hub template (serverless package)', () => {
   });
 
   describe('alerts', () => {
-    it('hands ConnectorRegistrationFailed and ConnectorUnregistrationFailed from the hub bus to the alert gate', () => {
+    it('hands ConnectorRegistrationFailed, ConnectorUnregistrationFailed and ConnectorSweepFailed from the hub bus to the alert gate', () => {
       const file = ruleFiles().find((rule) => rule.name === 'alert-workflow-failed');
       const rule = resource(template, 'AlertWorkflowFailedRule', 'AWS::Events::Rule').Properties;
 
@@ -513,6 +517,7 @@ describe('hub template (serverless package)', () => {
       expect(file?.eventPattern['detail-type']).toEqual([
         'ConnectorRegistrationFailed',
         'ConnectorUnregistrationFailed',
+        'ConnectorSweepFailed',
       ]);
       // The whole event: the gate keys its window by the detail and writes the alert itself.
       expect(rule.Targets[0].InputTransformer).toBeUndefined();
@@ -623,6 +628,51 @@ describe('hub template (serverless package)', () => {
     });
   });
 
+  describe('drift sweep', () => {
+    it('lets the sweep workflow start exactly the registration and unregistration workflows', () => {
+      const role = resource(template, 'SweepConnectorsStateMachineRole', 'AWS::IAM::Role');
+      const starts = statementsOf(role).filter((statement) =>
+        actionsOf(statement).includes('states:StartExecution'),
+      );
+
+      expect(starts).toEqual([
+        expect.objectContaining({
+          Resource: [{ Ref: 'RegisterConnectorStateMachine' }, { Ref: 'UnregisterConnectorStateMachine' }],
+        }),
+      ]);
+      expect(actionsOf(starts[0] as Statement)).toEqual(['states:StartExecution']);
+    });
+
+    it('sweeps the account and Region of a member’s scheduled event, read from its envelope', () => {
+      const rule = resource(template, 'SweepRequestRule', 'AWS::Events::Rule').Properties;
+
+      expect(rule.EventBusName).toEqual({ Ref: 'HubEventBus' });
+      expect(rule.EventPattern).toEqual({
+        source: ['aws.events'],
+        'detail-type': ['Scheduled Event'],
+        resources: [{ suffix: `:rule/${SWEEP_SCHEDULE_RULE_NAME}` }],
+      });
+      expect(rule.Targets[0].Arn).toEqual({ Ref: 'SweepConnectorsStateMachine' });
+      expect(rule.Targets[0].InputTransformer).toEqual({
+        InputPathsMap: { account: '$.account', region: '$.region' },
+        InputTemplate: '{"accountId": <account>, "region": <region>, "dryRun": false}',
+      });
+    });
+
+    it('sweeps the hub’s own account daily by default, and not at all when sweepSchedule is off', () => {
+      const rule = resource(template, 'SweepHubScheduleRule', 'AWS::Events::Rule').Properties;
+
+      expect(rule.ScheduleExpression).toEqual({ 'Fn::If': ['SweepScheduled', 'rate(1 day)', 'rate(1 day)'] });
+      expect(rule.State).toEqual({ 'Fn::If': ['SweepScheduled', 'ENABLED', 'DISABLED'] });
+      expect(template.Conditions?.SweepScheduled).toEqual({
+        'Fn::And': [
+          { 'Fn::Not': [{ 'Fn::Equals': ['rate(1 day)', ''] }] },
+          { 'Fn::Not': [{ 'Fn::Equals': ['rate(1 day)', 'off'] }] },
+        ],
+      });
+    });
+  });
+
   describe('outputs', () => {
     it('exports what operators and the spoke template need', () => {
       const outputs = template.Outputs ?? {};
@@ -631,6 +681,7 @@ describe('hub template (serverless package)', () => {
       for (const { id } of MACHINES) expect(outputs[`${id}Arn`]?.Value).toEqual({ Ref: id });
       expect(outputs.AlertTopicArn?.Value).toEqual({ Ref: 'AlertTopic' });
       expect(outputs.IdempotencyTableName?.Value).toEqual({ Ref: 'IdempotencyTable' });
+      expect(outputs.SweepConnectorsStateMachineArn?.Value).toEqual({ Ref: 'SweepConnectorsStateMachine' });
       // Every role the spoke role must trust: each function acts in the member accounts.
       expect(listOf(outputs.HubFunctionRoleArns?.Value)).toEqual([
         { 'Fn::Join': [',', FUNCTIONS.map(({ id }) => getAtt(`${id}Role`))] },
@@ -805,7 +856,7 @@ describe('hub template (serverless package)', () => {
           trace: 'false',
           mode: undefined,
         })),
-        stateMachines: [{ Enabled: false }, { Enabled: false }],
+        stateMachines: [{ Enabled: false }, { Enabled: false }, { Enabled: false }],
         condition: { 'Fn::Equals': ['false', 'true'] },
       });
     });
@@ -880,7 +931,7 @@ describe('hub template (serverless package)', () => {
             trace: 'true',
             mode: 'Active',
           })),
-          stateMachines: [{ Enabled: true }, { Enabled: true }],
+          stateMachines: [{ Enabled: true }, { Enabled: true }, { Enabled: true }],
           condition: { 'Fn::Equals': ['true', 'true'] },
         });
       });

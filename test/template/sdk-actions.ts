@@ -7,6 +7,7 @@ import { ROOT } from './package-hub.js';
 const ACTION_OF_COMMAND: Record<string, string> = {
   'lambda:Invoke': 'lambda:InvokeFunction',
   'appflow:UnregisterConnector': 'appflow:UnRegisterConnector',
+  'resource-groups-tagging-api:GetResources': 'tag:GetResources',
 };
 // Actions a call needs besides its own: GetFunction leaves Tags out (TagsError) without ListTags.
 const IMPLIED_ACTIONS: Record<string, string[]> = { 'lambda:GetFunction': ['lambda:ListTags'] };

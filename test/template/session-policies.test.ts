@@ -13,6 +13,7 @@ const HANDLERS = readdirSync(join(ROOT, 'functions'), { withFileTypes: true })
 describe('session policies of the spoke role (each function gets only its own actions in a member account)', () => {
   it('are declared by every function that builds spoke clients', () => {
     expect(HANDLERS.sort()).toEqual([
+      'classify-account',
       'register-connector',
       'unregister-connector',
       'verify-function',
@@ -20,10 +21,15 @@ describe('session policies of the spoke role (each function gets only its own ac
     ]);
   });
 
-  it.each(HANDLERS)('%s: allow exactly the Lambda and AppFlow calls its code sends', async (handler) => {
-    const { SPOKE_ACTIONS } = (await import(join(ROOT, 'functions', handler, 'spoke-actions.ts'))) as {
-      SPOKE_ACTIONS: readonly string[];
-    };
-    expect([...SPOKE_ACTIONS].sort()).toEqual(sdkActionsOfHandler(handler, ['lambda', 'appflow']));
-  });
+  it.each(HANDLERS)(
+    '%s: allow exactly the Lambda, AppFlow and tagging calls its code sends',
+    async (handler) => {
+      const { SPOKE_ACTIONS } = (await import(join(ROOT, 'functions', handler, 'spoke-actions.ts'))) as {
+        SPOKE_ACTIONS: readonly string[];
+      };
+      expect([...SPOKE_ACTIONS].sort()).toEqual(
+        sdkActionsOfHandler(handler, ['lambda', 'appflow', 'resource-groups-tagging-api']),
+      );
+    },
+  );
 });

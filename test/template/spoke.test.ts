@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SWEEP_SCHEDULE_RULE_NAME } from '../../functions/shared/event-types.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { ROOT } from './package-hub.js';
 import { sdkActionsUsed } from './sdk-actions.js';
@@ -49,6 +50,7 @@ describe('spoke template', () => {
         'OrganizationId',
         'RoleRegion',
         'SpokeRoleName',
+        'SweepSchedule',
       ]);
       expect(parameters.SpokeRoleName?.Default).toBe('AppFlowConnectorRegistrar');
       expect(parameters.ExternalId?.Default).toBe('');
@@ -58,7 +60,9 @@ describe('spoke template', () => {
   });
 
   describe('forwarding rules', () => {
-    const rules = () => resourcesOfType(template, 'AWS::Events::Rule');
+    // The sweep schedule rule is checked on its own below: it forwards no event of the account.
+    const rules = () =>
+      resourcesOfType(template, 'AWS::Events::Rule').filter(([id]) => id !== 'SweepScheduleRule');
 
     it('has one rule per deploy signal of events/rules/, with the same pattern', () => {
       const files = deploySignalFiles();
@@ -93,6 +97,31 @@ describe('spoke template', () => {
       for (const [id, rule] of rules()) expect(rule.Condition, id).toBe('ForwardsToHub');
       expect(template.Conditions?.ForwardsToHub).toEqual({
         'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'HubAccountId' }, { Ref: 'AWS::AccountId' }] }],
+      });
+    });
+
+    it('asks the hub to sweep this account on SweepSchedule (daily by default), never from the hub account, and not when off', () => {
+      const rule = resource(template, 'SweepScheduleRule', 'AWS::Events::Rule');
+
+      expect(rule.Condition).toBe('SweepsOnSchedule');
+      expect(template.Parameters?.SweepSchedule?.Default).toBe('rate(1 day)');
+      expect(template.Conditions?.SweepsOnSchedule).toEqual({
+        'Fn::And': [
+          { Condition: 'ForwardsToHub' },
+          { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SweepSchedule' }, ''] }] },
+          { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SweepSchedule' }, 'off'] }] },
+        ],
+      });
+      expect(rule.Properties).toMatchObject({
+        Name: SWEEP_SCHEDULE_RULE_NAME,
+        ScheduleExpression: { Ref: 'SweepSchedule' },
+        Targets: [
+          {
+            Id: 'HubEventBus',
+            Arn: { Ref: 'HubEventBusArn' },
+            RoleArn: { 'Fn::GetAtt': ['ForwardToHubRole', 'Arn'] },
+          },
+        ],
       });
     });
 
@@ -149,7 +178,7 @@ describe('spoke template', () => {
     it('allows exactly the Lambda and AppFlow calls the handlers make', () => {
       const granted = spokeStatements().flatMap(actionsOf).sort();
 
-      expect(granted).toEqual(sdkActionsUsed(['lambda', 'appflow']));
+      expect(granted).toEqual(sdkActionsUsed(['lambda', 'appflow', 'resource-groups-tagging-api']));
     });
 
     it('reaches only functions and connectors of its own account', () => {
@@ -194,6 +223,7 @@ describe('spoke template', () => {
         'appflow:ListConnectors',
         'appflow:ListFlows',
         'appflow:RegisterConnector',
+        'tag:GetResources',
       ]);
       expect(spokeStatements().flatMap(actionsOf)).toContain('appflow:UnRegisterConnector');
       expect(spokeStatements().flatMap(actionsOf)).not.toContain('appflow:UnregisterConnector');

@@ -7,15 +7,18 @@ import {
   type AslState,
   FAKE_SUBSTITUTIONS,
   loadAsl,
+  loadSweepAsl,
   loadUnregisterAsl,
   placeholdersInAsl,
   type Retrier,
+  SWEEP_ASL_PATH,
+  SWEEP_SUBSTITUTIONS,
   statesOf,
   UNREGISTER_ASL_PATH,
   UNREGISTER_SUBSTITUTIONS,
 } from '../support/asl.js';
 
-/** Both state machines, with what the deploy substitutes into each. */
+/** The three state machines, with what the deploy substitutes into each. */
 const MACHINES = [
   {
     file: 'register-connector.asl.json',
@@ -31,6 +34,13 @@ const MACHINES = [
     asl: loadUnregisterAsl(),
     substitutions: UNREGISTER_SUBSTITUTIONS,
     replacing: ['VerifyRemoval'],
+  },
+  {
+    file: 'sweep-connectors.asl.json',
+    path: SWEEP_ASL_PATH,
+    asl: loadSweepAsl(),
+    substitutions: SWEEP_SUBSTITUTIONS,
+    replacing: ['ClassifyAccount'],
   },
 ];
 

@@ -124,12 +124,13 @@ describe('event types shared by the code, the ASL and the rules', () => {
 
   describe('the alert rule', () => {
     it.each(rulesNamed('alert-').map((rule) => [rule.file, rule] as const))(
-      '%s matches what every failure state of both workflows sends',
+      '%s matches what every failure state of the three workflows sends',
       (_, rule) => {
         expect(rule.eventPattern.source).toEqual([REGISTRAR_SOURCE]);
         expect(rule.eventPattern['detail-type']).toEqual([
           DetailType.ConnectorRegistrationFailed,
           DetailType.ConnectorUnregistrationFailed,
+          DetailType.ConnectorSweepFailed,
         ]);
       },
     );

@@ -29,6 +29,7 @@ export type TaskResource =
   | { kind: 'lambda'; functionArn: string }
   | { kind: 'lambda-invoke' }
   | { kind: 'events-put' }
+  | { kind: 'states-start' }
   | { kind: 'unsupported' };
 
 const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+(:[A-Za-z0-9-_$]+)?$/;
@@ -37,6 +38,8 @@ export function taskResource(resource: string): TaskResource {
   if (FUNCTION_ARN.test(resource)) return { kind: 'lambda', functionArn: resource };
   if (/^arn:aws[a-z-]*:states:::lambda:invoke$/.test(resource)) return { kind: 'lambda-invoke' };
   if (/^arn:aws[a-z-]*:states:::events:putEvents$/.test(resource)) return { kind: 'events-put' };
+  // Fire and forget only: the .sync and waitForTaskToken variants wait, and no workflow here does.
+  if (/^arn:aws[a-z-]*:states:::states:startExecution$/.test(resource)) return { kind: 'states-start' };
   return { kind: 'unsupported' };
 }
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { DeployedStateMachine } from '../../deploy/resources.js';
 import type { RoleRegistry } from '../../iam/roles.js';
 import type { Caller, FunctionRuntime } from '../../types.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventPublisher, ExecutionStarter } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
 import { data, ExecutionHistory, type HistoryEvent } from './history.js';
 import { ExecutionTimeoutError, type RunOptions, StateMachine } from './interpreter.js';
@@ -68,6 +68,8 @@ export interface RunDependencies {
   random: () => number;
   /** The roles of the deployed templates: the state machine's role may do only what they allow. */
   roles?: RoleRegistry;
+  /** This Step Functions, for arn:aws:states:::states:startExecution tasks. */
+  executions?: ExecutionStarter;
 }
 
 /** An event of the interpreter's eventLogs (its EventLog type is not exported). */
@@ -278,6 +280,7 @@ export class ExecutionRun implements TaskObserver {
         {
           runtime: this.deps.runtime,
           events: this.deps.events,
+          ...(this.deps.executions ? { executions: this.deps.executions } : {}),
           caller,
           region,
           observer: this,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../../http/errors.js';
 import type { RoleRegistry } from '../../iam/roles.js';
 import type { Caller, FunctionRuntime } from '../../types.js';
-import type { EventPublisher, PutEventsEntry } from '../events/types.js';
+import type { EventPublisher, ExecutionStarter, PutEventsEntry } from '../events/types.js';
 import type { AslState, TaskResource } from './definition.js';
 import { data } from './history.js';
 import {
@@ -19,7 +19,9 @@ import {
  *   Lambda's own refusals become Lambda.<Exception> (Lambda.TooManyRequestsException);
  * - arn:aws:states:::lambda:invoke: the same, answering { ExecutedVersion, Payload, StatusCode };
  * - arn:aws:states:::events:putEvents: PutEvents on the in-process EventBridge as the state machine's
- *   role, failing with EventBridge.FailedEntry when an entry fails.
+ *   role, failing with EventBridge.FailedEntry when an entry fails;
+ * - arn:aws:states:::states:startExecution: StartExecution as the state machine's role, answering
+ *   { ExecutionArn, StartDate } without waiting, failing with StepFunctions.<Exception>.
  * Every one of them fails with States.DataLimitExceeded, before calling anything, when its input
  * after Parameters is over the payload quota, and when its result is (payload-quota.ts).
  */
@@ -51,6 +53,8 @@ export interface TaskObserver {
 export interface TaskEnvironment {
   runtime: FunctionRuntime;
   events: EventPublisher;
+  /** This Step Functions, for startExecution tasks. */
+  executions?: ExecutionStarter;
   /** The state machine's role, as Step Functions calls other services with it. */
   caller: Caller;
   region: string;
@@ -236,6 +240,33 @@ async function putEvents(env: TaskEnvironment, input: JsonValue): Promise<JsonVa
   return output;
 }
 
+/** The StartExecution integration: Input may be JSON or text, as Step Functions takes it. */
+async function startExecution(env: TaskEnvironment, input: JsonValue): Promise<JsonValue> {
+  const parameters = (
+    typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}
+  ) as Record<string, JsonValue>;
+  const stateMachineArn = String(parameters.StateMachineArn ?? '');
+  try {
+    const denied = env.roles?.denial(env.caller, 'states:StartExecution', stateMachineArn, 400);
+    if (denied) throw denied;
+    if (!env.executions) throw new Error('this Step Functions cannot start executions from a task');
+    const body = parameters.Input ?? {};
+    const { executionArn, startDate } = await env.executions.startExecution(
+      {
+        stateMachineArn,
+        input: typeof body === 'string' ? body : JSON.stringify(body),
+        ...(typeof parameters.Name === 'string' ? { name: parameters.Name } : {}),
+      },
+      env.caller,
+    );
+    return { ExecutionArn: executionArn, StartDate: new Date(startDate * 1000).toISOString() };
+  } catch (error) {
+    if (error instanceof AwsServiceError)
+      throw new TaskFailure(`StepFunctions.${error.code}`, serviceCause('AWSStepFunctions', error));
+    throw error;
+  }
+}
+
 /** The local handler of a Task state, or undefined when the resource is not one the local stack runs. */
 export function taskHandler(
   env: TaskEnvironment,
@@ -258,6 +289,10 @@ export function taskHandler(
       });
     case 'events-put':
       return serviceTask(env, stateName, state, 'events', 'putEvents', (input) => putEvents(env, input));
+    case 'states-start':
+      return serviceTask(env, stateName, state, 'states', 'startExecution', (input) =>
+        startExecution(env, input),
+      );
     default:
       return undefined;
   }

@@ -32,6 +32,7 @@ describe('the packaged hub, deployed', () => {
     );
     expect(hub.functions.map((fn) => fn.name).sort()).toEqual([
       `${SERVICE}-dev-alertGate`,
+      `${SERVICE}-dev-classifyAccount`,
       `${SERVICE}-dev-recordOutcome`,
       `${SERVICE}-dev-registerConnector`,
       `${SERVICE}-dev-unregisterConnector`,
@@ -81,8 +82,8 @@ describe('the packaged hub, deployed', () => {
   it('gives each hub Region its own roles, so one Region’s policies never apply to another’s resources', () => {
     const roleArns = zone.hubs.map((deployed) => deployed.stack.roles.map((role) => role.arn).sort());
     // A role per function (the outcome recorder's and the alert gate's too), per state machine and per
-    // workflow the rules start.
-    expect(roleArns[0]).toHaveLength(10);
+    // workflow the rules start (the sweep's rules included).
+    expect(roleArns[0]).toHaveLength(13);
     expect(new Set(roleArns.flat()).size).toBe(roleArns.flat().length);
   });
 

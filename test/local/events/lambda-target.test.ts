@@ -45,7 +45,14 @@ function start(withPermission: boolean) {
     registry.get(HUB, 'eu-west-1', functionName)?.policy.push(statement);
   }
   events.deploy(stack);
-  return { events, runtime, close: async () => (events.close(), await runtime.close()) };
+  return {
+    events,
+    runtime,
+    close: async () => {
+      events.close();
+      await runtime.close();
+    },
+  };
 }
 
 describe('a rule whose target is a Lambda function', () => {

@@ -153,6 +153,22 @@ describe('gateAlert', () => {
     });
   });
 
+  it('alerts a failed sweep, which names no function, in the account and error window of no function', async () => {
+    const result = await gateAlert(
+      failure(
+        { lambdaArn: null, connectorLabel: null, error: 'SpokeRoleAccessDeniedError' },
+        'ConnectorSweepFailed',
+      ),
+      deps(),
+    );
+
+    expect(result).toMatchObject({
+      decision: 'alert',
+      key: 'alert#222222222222#eu-west-1#(no function)#SpokeRoleAccessDeniedError',
+    });
+    expect(alerts()[0]).toMatchObject({ event: 'ConnectorSweepFailed', error: 'SpokeRoleAccessDeniedError' });
+  });
+
   it("refuses an event another account put, as only the hub's workflows publish failures", async () => {
     await expect(gateAlert({ ...failure(), account: '222222222222' }, deps())).rejects.toMatchObject({
       name: 'InvalidInputError',

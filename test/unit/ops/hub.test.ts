@@ -19,11 +19,14 @@ const outputs = {
   HubEventBusArn: 'arn:aws:events:eu-west-1:111111111111:event-bus/appflow-connector-registrar-prod',
   InventoryTableName: 'appflow-connector-registrar-prod-idempotency',
   IdempotencyTableName: 'appflow-connector-registrar-prod-idempotency',
+  SweepConnectorsStateMachineArn:
+    'arn:aws:states:eu-west-1:111111111111:stateMachine:appflow-connector-registrar-prod-sweep-connectors',
 };
 const stackWith = (values: Record<string, string>) => ({
   Stacks: [
     {
       StackName: 'appflow-connector-registrar-prod',
+      StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/appflow-connector-registrar-prod/0c6f',
       StackStatus: 'UPDATE_COMPLETE' as const,
       CreationTime: new Date(),
       Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
@@ -46,6 +49,8 @@ describe('findHub', () => {
       unregisterStateMachineArn: outputs.UnregisterConnectorStateMachineArn,
       eventBusArn: outputs.HubEventBusArn,
       inventoryTableName: outputs.InventoryTableName,
+      accountId: '111111111111',
+      sweepStateMachineArn: outputs.SweepConnectorsStateMachineArn,
     });
     expect(cloudformation).toHaveReceivedCommandWith(DescribeStacksCommand, {
       StackName: 'appflow-connector-registrar-prod',

@@ -10,6 +10,7 @@ describe('removalClaimOf', () => {
     ['cloudtrail', 'UntagResource20170331v2', 'tags-changed'],
     ['cloudtrail', 'TagResource20170331v2', 'tags-changed'],
     ['pipeline', 'registrar unregister', 'requested'],
+    ['sweep', 'orphaned', 'orphaned'],
   ])('reads %s %s as %s', (kind, name, claim) => {
     expect(removalClaimOf({ kind, name })).toBe(claim);
   });
@@ -22,6 +23,7 @@ describe('removalClaimOf', () => {
     ['pipeline', 'registrar register'],
     ['cloudtrail', 'registrar unregister'],
     ['cloudformation', 'DeleteFunction20150331'],
+    ['sweep', 'missing'],
   ])('refuses %s %s with InvalidInputError: it claims no removal', (kind, name) => {
     expect(() => removalClaimOf({ kind, name })).toThrow(
       expect.objectContaining({ name: 'InvalidInputError' }),

@@ -76,6 +76,7 @@ describe('verify-function handler with tracing on', () => {
         STSClient.name,
         LambdaClient.name,
         'AppflowClient',
+        'ResourceGroupsTaggingAPIClient',
       ]);
     });
   });

@@ -6,9 +6,10 @@ import {
   LambdaClient,
   ResourceNotReadyException,
 } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Target } from '../../../functions/shared/clients.js';
+import type { AccountClients, Target } from '../../../functions/shared/clients.js';
 import {
   AccountMismatchError,
   ConnectorProtocolError,
@@ -32,9 +33,7 @@ import {
 const lambdaMock = mockClient(LambdaClient);
 
 let logger: ReturnType<typeof fakeLogger>;
-let clientsFor: ReturnType<
-  typeof vi.fn<(target: Target) => { lambda: LambdaClient; appflow: AppflowClient }>
->;
+let clientsFor: ReturnType<typeof vi.fn<(target: Target) => AccountClients>>;
 let deps: VerifyDependencies;
 
 beforeEach(() => {
@@ -42,6 +41,7 @@ beforeEach(() => {
   clientsFor = vi.fn((target: Target) => ({
     lambda: new LambdaClient({ region: target.region }),
     appflow: new AppflowClient({ region: target.region }),
+    tagging: new ResourceGroupsTaggingAPIClient({ region: target.region }),
   }));
   deps = {
     clientsFor,

@@ -1,8 +1,9 @@
 import { AppflowClient, ListConnectorsCommand } from '@aws-sdk/client-appflow';
 import { GetFunctionCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Target } from '../../../functions/shared/clients.js';
+import type { AccountClients, Target } from '../../../functions/shared/clients.js';
 import { type RemovalDependencies, verifyRemoval } from '../../../functions/verify-removal/verify.js';
 import {
   answerConnectors,
@@ -18,15 +19,14 @@ import {
 const lambdaMock = mockClient(LambdaClient);
 const appflowMock = mockClient(AppflowClient);
 
-let clientsFor: ReturnType<
-  typeof vi.fn<(target: Target) => { lambda: LambdaClient; appflow: AppflowClient }>
->;
+let clientsFor: ReturnType<typeof vi.fn<(target: Target) => AccountClients>>;
 let deps: RemovalDependencies;
 
 beforeEach(() => {
   clientsFor = vi.fn((target: Target) => ({
     lambda: new LambdaClient({ region: target.region }),
     appflow: new AppflowClient({ region: target.region }),
+    tagging: new ResourceGroupsTaggingAPIClient({ region: target.region }),
   }));
   deps = {
     clientsFor,
@@ -170,6 +170,26 @@ describe('verifyRemoval', () => {
       await expect(verifyRemoval(fixture('input-untag-resource.json'), deps)).resolves.toMatchObject({
         unregister: true,
         reason: 'relabelled',
+        registrations: [ACME_ORDERS],
+      });
+    });
+
+    it('unregisters what the drift sweep found orphaned, reason orphaned, and keeps the label still carried', async () => {
+      lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput('get-function-relabelled.json'));
+      answerConnectors(appflowMock);
+      const swept = {
+        ...fixture<Record<string, unknown>>('input-untag-resource.json'),
+        trigger: {
+          kind: 'sweep',
+          eventId: 'arn:aws:states:eu-west-1:111111111111:execution:sweep:1',
+          name: 'orphaned',
+          time: '2026-12-01T00:00:00Z',
+        },
+      };
+
+      await expect(verifyRemoval(swept, deps)).resolves.toMatchObject({
+        unregister: true,
+        reason: 'orphaned',
         registrations: [ACME_ORDERS],
       });
     });
