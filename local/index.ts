@@ -16,7 +16,14 @@ export { createRandom, deriveRandom, type Random } from './random.js';
 export type { FunctionCounters, LogEntry } from './runtime/index.js';
 export type { AppFlowStats, Registration, RegistrationEvent } from './services/appflow.js';
 export { type CloudFormationService, NO_ECHO_MASK } from './services/cloudformation.js';
-export type { DeadLetter, PublishedEvent, ScheduledRule } from './services/events.js';
+export type {
+  DeadLetter,
+  FailedInvocation,
+  InvocationRecord,
+  PublishedEvent,
+  ScheduledRule,
+  UndeliveredEvent,
+} from './services/events.js';
 export type { ExecutionRecord, HistoryEvent, RedriveStatus, StatesService } from './services/states.js';
 export type { AssumeRoleLogEntry } from './services/sts.js';
 export {

@@ -28,8 +28,9 @@ import {
   STACK_SET_DEPLOYMENT,
   serverlessDeployment,
 } from './services/cloudformation.js';
-import type { AlertMessage } from './services/events.js';
+import type { AlertMessage, DeadLetter } from './services/events.js';
 import { createEventsService, type EventsService, settle } from './services/events.js';
+import { applyEventInvokeConfigs } from './services/lambda/event-invoke-config.js';
 import { createLambdaService, type LambdaService } from './services/lambda.js';
 import { createSnsService } from './services/sns.js';
 import { createStatesService, type StatesService } from './services/states.js';
@@ -200,6 +201,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const alerts: AlertMessage[] = [];
     const sns = createSnsService({ roles, record: (message) => alerts.push(message) });
 
+    // The dead-letter queue's messages: what rules could not deliver, and the on-failure records of
+    // the functions' event invocations; events.deadLetters() lists both.
+    const deadLetters: DeadLetter[] = [];
+
     // EventBridge and Step Functions call each other: each is handed the other lazily.
     let events: EventsService | undefined;
     const states = createStatesService({
@@ -218,6 +223,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       executions: states,
       timeScale,
       alerts,
+      deadLetters,
       invokeFunction: (functionArn, payload, invocation) =>
         requireValue(lambda).invokeEvent(functionArn, payload, invocation),
     });
@@ -227,6 +233,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       roles,
       registry,
       runtime,
+      // Lambda waits a minute before retrying an event invocation's function error: scaled like the rest.
+      asyncRetryDelayMs: 60_000 * timeScale,
+      onFailedInvocation: (failed) => deadLetters.push(failed),
       // Tag changes made through the emulated Lambda API reach the account's default bus as
       // CloudTrail would deliver them, so `aws lambda tag-resource` starts a registration.
       onApiCall: async (event) => {
@@ -294,6 +303,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         fn.policy.push(statement);
       }
     }
+    for (const deployed of stacks) applyEventInvokeConfigs(registry, roles, deployed);
     await createTables(dynamo.endpoint, stacks);
 
     const stack: Stack = {

@@ -159,6 +159,12 @@ export interface DeployedFunction {
   policy: import('./world/schema.js').PolicyStatement[];
   /** Concurrent execution environments allowed (reserved concurrency); undefined = unlimited. */
   reservedConcurrency?: number;
+  /** Its AWS::Lambda::EventInvokeConfig: retries and on-failure destination of event invocations. */
+  eventInvokeConfig?: {
+    maximumRetryAttempts: number;
+    maximumEventAgeInSeconds: number;
+    onFailureQueueArn?: string;
+  };
   /**
    * Set once UntagResource removed its last tag: the Resource Groups Tagging API still lists a
    * function that had tags, with an empty tag set, when no tag filter is given.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../iam/roles.js';
 import { CloudFormationResolver, type Template } from './cloudformation.js';
 import { TemplateError } from './errors.js';
+import { type DeployedEventInvokeConfig, readEventInvokeConfig } from './event-invoke-config.js';
 import {
   type DeployedEventBus,
   type DeployedFunctionConfig,
@@ -55,6 +56,8 @@ export interface DeployedStack {
   functions: DeployedFunctionConfig[];
   /** Statements AWS::Lambda::Permission adds to functions' resource policies. */
   permissions: DeployedPermission[];
+  /** Retries and on-failure destinations of functions' asynchronous invocations. */
+  eventInvokeConfigs: DeployedEventInvokeConfig[];
   roles: Role[];
   stateMachines: DeployedStateMachine[];
   eventBuses: DeployedEventBus[];
@@ -79,6 +82,7 @@ const MODELLED = new Set([
   'AWS::SNS::Subscription',
   'AWS::SQS::Queue',
   'AWS::Lambda::Permission',
+  'AWS::Lambda::EventInvokeConfig',
 ]);
 const ACCEPTED = new Set([
   'AWS::Logs::LogGroup',
@@ -164,6 +168,9 @@ export function deployTemplate(template: Template, target: DeployTarget): Deploy
     ),
     permissions: existing(cfn, 'AWS::Lambda::Permission').map(([logicalId, resource]) =>
       readPermission(cfn, logicalId, resource),
+    ),
+    eventInvokeConfigs: existing(cfn, 'AWS::Lambda::EventInvokeConfig').map(([logicalId, resource]) =>
+      readEventInvokeConfig(cfn, logicalId, resource),
     ),
     roles: existing(cfn, 'AWS::IAM::Role').map(([logicalId, resource]) => readRole(cfn, logicalId, resource)),
     stateMachines: existing(cfn, 'AWS::StepFunctions::StateMachine').map(([logicalId, resource]) =>

@@ -55,6 +55,11 @@ export interface EventsServiceOptions {
    * and Publish callers (the alert gate) sent alike. Default: a list of its own.
    */
   alerts?: AlertMessage[];
+  /**
+   * Where dead-letter messages are kept, shared with the Lambda service so deadLetters() lists the
+   * records of failed asynchronous invocations beside the events rules could not deliver.
+   */
+  deadLetters?: DeadLetter[];
   /** Events kept per bus for listing. Default 500. */
   maxEventsPerBus?: number;
   partition?: string;
@@ -80,7 +85,7 @@ export interface EventsService extends EmulatedService, EventPublisher {
   publishedEvents(filter?: { accountId?: string; region?: string; busName?: string }): PublishedEvent[];
   /** Messages published to SNS topics (the alert topic): by rules, and by SNS Publish when shared. */
   alerts(): readonly AlertMessage[];
-  /** Events rules could not deliver. */
+  /** Events rules could not deliver, and (when shared) records of failed asynchronous invocations. */
   deadLetters(): readonly DeadLetter[];
   /** Every delivery to a target, latest 1000. */
   deliveries(): readonly Delivery[];
@@ -111,7 +116,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
   const buses = new BusRegistry(options.world, partition);
   const published = new Map<string, PublishedEvent[]>();
   const alerts: AlertMessage[] = options.alerts ?? [];
-  const deadLetters: DeadLetter[] = [];
+  const deadLetters: DeadLetter[] = options.deadLetters ?? [];
 
   const accept = (bus: Bus, event: BusEvent, putBy: Caller): void => {
     const receivedAt = now();

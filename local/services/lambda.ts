@@ -10,9 +10,11 @@ import type {
   FunctionRegistry,
   FunctionRuntime,
 } from '../types.js';
+import type { FailedInvocation } from './events/types.js';
+import { invokeAsynchronously } from './lambda/async-invoke.js';
 import { functionNotFound } from './lambda/errors.js';
 import { checkInvocable, checkPayload, MAX_ASYNC_PAYLOAD_BYTES } from './lambda/invoke.js';
-import { invokeInBackground, OPERATIONS } from './lambda/operations.js';
+import { OPERATIONS } from './lambda/operations.js';
 import { allowsServiceInvoke, type ServiceInvocation } from './lambda/policy.js';
 import { route, SERVED_OPERATIONS } from './lambda/routes.js';
 
@@ -32,8 +34,13 @@ export interface LambdaServiceOptions {
   onBackgroundError?: (error: unknown) => void;
   /** How long an Inactive function stays Pending after an invocation wakes it. Default 2000 ms. */
   inactiveRecoveryMs?: number;
-  /** Base delay between retries of an event invocation. Default 1000 ms. */
+  /**
+   * The wait before the first retry of an event invocation's function error; the second waits twice
+   * as long and throttle backoffs and the event-age limit scale alike. Default 60000 ms, AWS's.
+   */
   asyncRetryDelayMs?: number;
+  /** Receives the record Lambda sends to a function's on-failure queue (its EventInvokeConfig). */
+  onFailedInvocation?: (failed: FailedInvocation) => void;
   /** The roles of the deployed templates: a session of one may do only what its policies allow. */
   roles?: RoleRegistry;
 }
@@ -53,7 +60,7 @@ export interface LambdaService extends EmulatedService {
   /**
    * Invokes a function asynchronously (InvocationType Event) as an AWS service principal, after its
    * resource policy allows that service for this source (aws:SourceAccount, aws:SourceArn); resolves
-   * when the invocation, with Lambda's own retries, has ended. Throws Lambda's error when it refuses.
+   * when the invocation, with Lambda's own retries and its on-failure record, has ended. Throws Lambda's error when it refuses.
    */
   invokeEvent(functionArn: string, payload: string, invocation: ServiceInvocation): Promise<void>;
 }
@@ -63,7 +70,8 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     registry: options.registry,
     runtime: options.runtime,
     revisions: new WeakMap(),
-    asyncRetryDelayMs: options.asyncRetryDelayMs ?? 1000,
+    asyncRetryDelayMs: options.asyncRetryDelayMs ?? 60_000,
+    ...(options.onFailedInvocation ? { onFailedInvocation: options.onFailedInvocation } : {}),
     ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
     ...(options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {}),
     ...(options.inactiveRecoveryMs !== undefined ? { inactiveRecoveryMs: options.inactiveRecoveryMs } : {}),
@@ -82,12 +90,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     }
     checkPayload(payload, MAX_ASYNC_PAYLOAD_BYTES, 'Invoke');
     checkInvocable(fn, state);
-    await invokeInBackground(state, {
-      accountId: fn.accountId,
-      region: fn.region,
-      functionName: fn.name,
-      payload,
-    });
+    await invokeAsynchronously(state, fn, payload);
   };
   return {
     invokeEvent,

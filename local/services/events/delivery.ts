@@ -4,7 +4,7 @@ import { applyInputTransformer } from '../../events/transform.js';
 import { AwsServiceError } from '../../http/errors.js';
 import type { RoleRegistry } from '../../iam/roles.js';
 import type { BusEvent, Caller } from '../../types.js';
-import type { AlertMessage, DeadLetter, Delivery, ExecutionStarter } from './types.js';
+import type { AlertMessage, Delivery, ExecutionStarter, UndeliveredEvent } from './types.js';
 
 /**
  * Delivers matched events to rule targets the way EventBridge does: asynchronously, after PutEvents
@@ -27,7 +27,7 @@ export interface DeliveryOptions {
   /** Forwards an event to another bus (an events target), as the rule's account. */
   forward(targetArn: string, event: BusEvent, caller: Caller): Promise<void>;
   onAlert(alert: AlertMessage): void;
-  onDeadLetter(deadLetter: DeadLetter): void;
+  onDeadLetter(deadLetter: UndeliveredEvent): void;
   /** Multiplies retry waits and the event-age limit: 1 = AWS timing. */
   timeScale: number;
   now: () => Date;
@@ -169,7 +169,7 @@ export class Deliverer {
     await new Promise((resolve) => setImmediate(resolve));
     const { maximumRetryAttempts, maximumEventAgeInSeconds } = target.retryPolicy;
     let failure: DeliveryError | undefined;
-    let exhausted: DeadLetter['exhaustedRetryCondition'];
+    let exhausted: UndeliveredEvent['exhaustedRetryCondition'];
     while (!this.closed) {
       delivery.attempts++;
       try {
@@ -207,6 +207,7 @@ export class Deliverer {
     if (failure === undefined) return;
     delivery.status = 'dead-lettered';
     this.options.onDeadLetter({
+      kind: 'undelivered-event',
       ...(target.deadLetterArn !== undefined ? { queueArn: target.deadLetterArn } : {}),
       ruleArn: rule.arn,
       targetArn: target.arn,

@@ -97,10 +97,17 @@ export interface Delivery {
 }
 
 /**
+ * A message in a dead-letter queue: an event a rule could not deliver, or the record of an
+ * asynchronous invocation that failed every attempt (a function's on-failure destination).
+ */
+export type DeadLetter = UndeliveredEvent | FailedInvocation;
+
+/**
  * An event a rule could not deliver after its RetryPolicy (or at once, for errors EventBridge does not
  * retry), with the attributes EventBridge sets on the dead-letter message.
  */
-export interface DeadLetter {
+export interface UndeliveredEvent {
+  kind: 'undelivered-event';
   /** The rule's DeadLetterConfig queue, when it has one. */
   queueArn?: string;
   ruleArn: string;
@@ -111,6 +118,39 @@ export interface DeadLetter {
   exhaustedRetryCondition?: 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';
   attempts: number;
   event: BusEvent;
+  /** ISO 8601. */
+  at: string;
+}
+
+/**
+ * What Lambda sends to a function's on-failure destination after the last attempt of an asynchronous
+ * invocation, its "invocation record" as documented in
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (the message body).
+ */
+export interface InvocationRecord {
+  version: '1.0';
+  /** ISO 8601. */
+  timestamp: string;
+  requestContext: {
+    requestId: string;
+    /** Qualified: the function's ARN with :$LATEST. */
+    functionArn: string;
+    condition: 'RetriesExhausted' | 'EventAgeExceeded';
+    approximateInvokeCount: number;
+  };
+  /** The event the function was invoked with. */
+  requestPayload: unknown;
+  /** The last attempt's answer; absent when the event expired before any attempt ran. */
+  responseContext?: { statusCode: number; executedVersion: string; functionError?: string };
+  responsePayload?: unknown;
+}
+
+/** An invocation record Lambda sent to a function's on-failure queue. */
+export interface FailedInvocation {
+  kind: 'failed-invocation';
+  queueArn: string;
+  functionArn: string;
+  record: InvocationRecord;
   /** ISO 8601. */
   at: string;
 }

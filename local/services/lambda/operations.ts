@@ -11,6 +11,8 @@ import type {
   FunctionRuntime,
 } from '../../types.js';
 import { functionArn, parseFunctionReference } from '../../world/functions.js';
+import type { FailedInvocation } from '../events/types.js';
+import { invokeAsynchronously } from './async-invoke.js';
 import { cloudTrailEvent, type RecordedAction } from './cloudtrail.js';
 import { codeLocation, functionConfiguration } from './configuration.js';
 import { closeEnvironments } from './environments.js';
@@ -47,6 +49,8 @@ export interface LambdaState {
   onBackgroundError?: (error: unknown) => void;
   inactiveRecoveryMs?: number;
   asyncRetryDelayMs: number;
+  /** Receives each on-failure record of an event invocation (async-invoke.ts). */
+  onFailedInvocation?: (failed: FailedInvocation) => void;
   /** The roles of the deployed templates: a session of one may do only what its policies allow. */
   roles?: RoleRegistry;
 }
@@ -313,7 +317,7 @@ async function invoke(state: LambdaState, request: AwsRequest, route: Route): Pr
   if (invocationType === 'DryRun') return empty(204, randomUUID());
   if (asynchronous) {
     const requestId = randomUUID();
-    void invokeInBackground(state, call);
+    void invokeAsynchronously(state, fn, payload);
     return empty(202, requestId);
   }
 
@@ -328,28 +332,6 @@ async function invoke(state: LambdaState, request: AwsRequest, route: Route): Pr
   if (header(request, 'x-amz-log-type') === 'Tail')
     headers['x-amz-log-result'] = logTail(state, fn, requestId);
   return { status: result.statusCode, headers, body: result.payload };
-}
-
-// Lambda queues an event invocation, retries throttles, and retries a function error twice.
-export async function invokeInBackground(
-  state: LambdaState,
-  call: { accountId: string; region: string; functionName: string; payload: string },
-): Promise<void> {
-  let functionErrors = 0;
-  for (let attempt = 1; attempt <= 8; attempt += 1) {
-    try {
-      const result = await state.runtime.invoke(call);
-      if (!result.functionError) return;
-      functionErrors += 1;
-      if (functionErrors > 2) return;
-    } catch (error) {
-      if (!(error instanceof AwsServiceError && error.status === 429)) {
-        state.onBackgroundError?.(error);
-        return;
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, state.asyncRetryDelayMs * attempt).unref());
-  }
 }
 
 function logTail(state: LambdaState, fn: DeployedFunction, requestId: string): string {

@@ -4,12 +4,12 @@ import {
   RETRYABLE_ERROR_NAMES,
 } from '../../../functions/shared/errors.js';
 import {
-  type DeadLetter,
   type EventOutcome,
   type ExecutionRecord,
   outcomeOf,
   type PublishedEvent,
   type Stack,
+  type UndeliveredEvent,
 } from '../../../local/index.js';
 import type { Delivery, SignalBus } from './bus.js';
 import type { Signal } from './signals.js';
@@ -27,7 +27,7 @@ export interface SignalOutcome extends Omit<EventOutcome, 'outcome' | 'execution
   outcome: EventOutcome['outcome'] | 'dead-lettered';
   delivery: Delivery;
   executions: ExecutionRecord[];
-  deadLetters: DeadLetter[];
+  deadLetters: UndeliveredEvent[];
   /** Rules whose pattern matched the event on the bus it was put on. */
   matchedRules: string[];
 }
@@ -69,7 +69,12 @@ export function outcomesOf(stack: Stack, deliveries: readonly Delivery[]): Signa
     }
     const eventId = delivery.eventId;
     const executions = byEvent.get(eventId) ?? [];
-    const deadLetters = stack.events.deadLetters().filter((letter) => letter.event.id === eventId);
+    const deadLetters = stack.events
+      .deadLetters()
+      .filter(
+        (letter): letter is UndeliveredEvent =>
+          letter.kind === 'undelivered-event' && letter.event.id === eventId,
+      );
     const matchedRules = published.get(eventId)?.matchedRules ?? [];
     if (executions.length === 0 && deadLetters.length > 0) {
       return {
