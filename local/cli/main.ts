@@ -75,7 +75,12 @@ export function addLocalCommands(program: Command): void {
       )
       .argument('[event-files...]', 'sample files (default: every file in events/samples)'),
   )
-    .option('--time-scale <x>', 'multiplies retry waits: 1 is AWS timing', numberOption('--time-scale'), 0.01)
+    .option(
+      '--time-scale <x>',
+      'multiplies retry waits and the AppFlow pacer spacing: 1 is AWS timing',
+      numberOption('--time-scale'),
+      0.01,
+    )
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -102,6 +107,7 @@ Exit codes: 0 every event ended as its sample expects, 1 one did not, 2 usage er
         }
         await checkWorld(options.world);
         const { startStack } = await import('../stack.js');
+        const { timeScaledParams } = await import('./time-scaled-params.js');
         const { defaultSampleFiles, runSamples } = await import('./run.js');
         const { formatRunReport } = await import('./report.js');
         const eventFiles = files.length > 0 ? files.map((file) => resolve(file)) : defaultSampleFiles();
@@ -110,7 +116,7 @@ Exit codes: 0 every event ended as its sample expects, 1 one did not, 2 usage er
           worldPath: options.world,
           faults: faultConfigOf(options),
           timeScale: options.timeScale,
-          params: paramsOf(options.param),
+          params: timeScaledParams(paramsOf(options.param), options.timeScale),
         });
         try {
           progress(`sending ${eventFiles.length} events through EventBridge at ${stack.endpoint}`);
@@ -141,7 +147,12 @@ Exit codes: 0 every event ended as its sample expects, 1 one did not, 2 usage er
       '--data <dir>',
       'keep DynamoDB data and AppFlow registrations here, so they survive a restart (default: in memory)',
     )
-    .option('--time-scale <x>', 'multiplies retry waits: 1 is AWS timing', numberOption('--time-scale'), 1)
+    .option(
+      '--time-scale <x>',
+      'multiplies retry waits and the AppFlow pacer spacing: 1 is AWS timing',
+      numberOption('--time-scale'),
+      1,
+    )
     .option(
       '--json',
       'print the endpoint and environment as one JSON line, then each execution and event as one',
@@ -171,6 +182,7 @@ Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 could not start (a bad world file,
       ) => {
         await checkWorld(options.world);
         const { serve } = await import('./serve.js');
+        const { timeScaledParams } = await import('./time-scaled-params.js');
         await serve(
           {
             worldPath: options.world,
@@ -178,7 +190,7 @@ Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 could not start (a bad world file,
             ...(options.data ? { dataDir: options.data } : {}),
             faults: faultConfigOf(options),
             timeScale: options.timeScale,
-            params: paramsOf(options.param),
+            params: timeScaledParams(paramsOf(options.param), options.timeScale),
           },
           progress,
           { json: options.json ?? false, quiet: options.quiet ?? false },
