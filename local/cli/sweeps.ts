@@ -16,7 +16,7 @@ import { type EventOutcome, outcomeOf } from './outcomes.js';
 export function isSweepRequest(sample: Sample): boolean {
   return (
     sample.entry.Source === 'aws.events' &&
-    sample.entry.DetailType === 'Scheduled Event' &&
+    sample.entry.DetailType === DetailType.ScheduledEvent &&
     (sample.entry.Resources ?? []).some((arn) => arn.endsWith(`:rule/${SWEEP_SCHEDULE_RULE_NAME}`))
   );
 }
