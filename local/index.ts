@@ -5,6 +5,7 @@
 import './services/states/polyfill.js';
 
 export { type EventOutcome, outcomeOf } from './cli/outcomes.js';
+export { formatRunReport } from './cli/report.js';
 export { type RunReport, runSamples } from './cli/run.js';
 export { formatTable } from './cli/table.js';
 export type { DeployedStack } from './deploy/deploy.js';

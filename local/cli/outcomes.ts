@@ -1,4 +1,5 @@
-import type { ExpectedUnregistration, SampleOutcome } from '../events/sample.js';
+import type { DriftClass } from '../../functions/classify-account/classify.js';
+import type { ExpectedRepairs, ExpectedUnregistration, SampleOutcome } from '../events/sample.js';
 import type { ExecutionRecord } from '../services/states.js';
 
 /** What became of one event: the outcome a sample declares, read from the executions it started. */
@@ -14,6 +15,14 @@ export interface EventOutcome {
   /** RegisterConnector and UnregisterConnector task attempts (1 + retries) across the executions. */
   attempts: number;
   executions: ExecutionRecord[];
+  /** What a sweep reported in ConnectorSweepCompleted, when the event started one. */
+  sweep?: SweepSummary;
+}
+
+/** A sweep's report: how many labels of each drift class it found, and the repairs it started. */
+export interface SweepSummary {
+  classes: Record<DriftClass, number>;
+  repairs: ExpectedRepairs;
 }
 
 /**

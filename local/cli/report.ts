@@ -1,5 +1,7 @@
+import { DetailType } from '../../functions/shared/event-types.js';
 import type { ExpectedUnregistration } from '../events/sample.js';
 import type { PublishedEvent } from '../services/events.js';
+import type { SweepSummary } from './outcomes.js';
 import type { RunReport } from './run.js';
 import { formatTable } from './table.js';
 
@@ -9,9 +11,13 @@ export function formatRunReport(report: RunReport): string {
     const { actual, expected } = result;
     const outcome =
       (actual.error ? `${actual.outcome} (${actual.error})` : actual.outcome) +
+      sweepText(actual.sweep) +
       alsoUnregistered(actual.outcome, actual.unregistered, !result.matches);
     const expectedText =
       (expected.error ? `${expected.outcome} (${expected.error})` : expected.outcome) +
+      sweepText(
+        expected.classes && expected.repairs && { classes: expected.classes, repairs: expected.repairs },
+      ) +
       alsoUnregistered(expected.outcome, expected.unregistered ?? [], !result.matches);
     return [
       result.matches ? 'ok' : 'MISMATCH',
@@ -50,15 +56,30 @@ function alsoUnregistered(outcome: string, unregistered: ExpectedUnregistration[
   return ` + unregistered ${unregistered.map(({ connectorLabel, reason }) => `${connectorLabel} (${reason})`).join(', ')}`;
 }
 
+/** A sweep's classes and the repairs it started, after its outcome. */
+function sweepText(sweep: SweepSummary | undefined): string {
+  return sweep ? ` (${describeSweep(sweep.classes, sweep.repairs)})` : '';
+}
+
+function describeSweep(classes: Record<string, number>, repairs: SweepSummary['repairs']): string {
+  const found = Object.entries(classes).map(([driftClass, count]) => `${driftClass} ${count}`);
+  return `${found.join(', ')}; started register ${repairs.register}, unregister ${repairs.unregister}`;
+}
+
 /** One published registrar event: its detail-type, where it was put, and what it says. */
 export function describePublished(event: PublishedEvent['event']): string {
   const detail = event.detail as Record<string, unknown>;
   const what =
-    event['detail-type'] === 'ConnectorRegistered'
-      ? `${detail.action} ${detail.connectorArn}`
-      : event['detail-type'] === 'ConnectorUnregistered'
-        ? `${detail.reason} ${detail.connectorArn}`
-        : // A failure VerifyFunction or VerifyRemoval raised names no function: the signal's words are in the cause only.
-          `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
+    event['detail-type'] === DetailType.ConnectorSweepCompleted
+      ? `${detail.accountId}/${detail.region} ${describeSweep(
+          detail.counts as Record<string, number>,
+          detail.actionsStarted as SweepSummary['repairs'],
+        )}`
+      : event['detail-type'] === 'ConnectorRegistered'
+        ? `${detail.action} ${detail.connectorArn}`
+        : event['detail-type'] === 'ConnectorUnregistered'
+          ? `${detail.reason} ${detail.connectorArn}`
+          : // A failure VerifyFunction or VerifyRemoval raised names no function: the signal's words are in the cause only.
+            `${detail.error} ${detail.lambdaArn ?? '(function not verified)'}`;
   return `${event['detail-type'].padEnd(30)} ${event.account}/${event.region}  ${what}`;
 }

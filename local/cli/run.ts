@@ -7,6 +7,7 @@ import type { Stack } from '../stack.js';
 import { matchesExpectation } from './expectation.js';
 import { type EventOutcome, outcomeOf } from './outcomes.js';
 import { sendSample } from './send.js';
+import { isSweepRequest, sweepOutcome } from './sweeps.js';
 
 const SAMPLES_DIR = resolve(new URL('../../events/samples', import.meta.url).pathname);
 
@@ -55,14 +56,18 @@ export async function runSamples(stack: Stack, files: string[]): Promise<RunRepo
       delivery: await sendSample(stack, sample),
     })),
   );
+  // Also waits for the repairs a sweep starts: executions that start executions keep the stack busy.
   await stack.idle();
 
   const executions = stack.states.executions();
+  const events = stack.events.publishedEvents();
   const results = sent.map(({ file, sample, started, delivery }): RunResult => {
-    const mine = executions.filter((execution) => triggerEventId(execution.input) === delivery.eventId);
-    const outcome: Omit<EventOutcome, 'executions'> = delivery.refusedWith
-      ? { outcome: 'refused', error: delivery.refusedWith, attempts: 0, unregistered: [] }
-      : outcomeOf(mine);
+    const read: EventOutcome = delivery.refusedWith
+      ? { outcome: 'refused', error: delivery.refusedWith, attempts: 0, unregistered: [], executions: [] }
+      : isSweepRequest(sample)
+        ? sweepOutcome(sample, executions, events)
+        : outcomeOf(executions.filter((execution) => triggerEventId(execution.input) === delivery.eventId));
+    const { executions: mine, ...outcome } = read;
     const ended = Math.max(started, ...mine.map((execution) => execution.stopDate?.getTime() ?? started));
     const matches = matchesExpectation(sample.expect, outcome);
     return {
@@ -85,9 +90,9 @@ export async function runSamples(stack: Stack, files: string[]): Promise<RunRepo
   // A sample may itself be a registrar event (one that must start nothing): it was sent, not published.
   const sentIds = new Set(sent.map(({ delivery }) => delivery.eventId));
   const hubBuses = new Set(stack.landingZone.hubs.map((hub) => hub.eventBus.arn));
-  const registrars = stack.events
-    .publishedEvents()
-    .filter(({ event }) => event.source === REGISTRAR_SOURCE && !sentIds.has(event.id));
+  const registrars = events.filter(
+    ({ event }) => event.source === REGISTRAR_SOURCE && !sentIds.has(event.id),
+  );
   const published = registrars.filter(({ bus }) => hubBuses.has(bus.arn));
   const publishedIds = new Set(published.map(({ event }) => event.id));
   // RecordOutcome puts the very detail on the connector's default bus, as the hub account.

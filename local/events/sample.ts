@@ -14,9 +14,17 @@
  *                 "unregistered": [{ "connectorLabel": "old-label", "reason": "relabelled" }] }
  *   }
  *
+ * A spoke's sweep schedule (a Scheduled Event of its sweep rule, on the hub bus) expects `swept`:
+ *
+ *     "expect": { "rules": [], "outcome": "swept",
+ *                 "classes": { "current": 1, "missing": 1, "stale": 1, "orphaned": 1, "foreign": 1 },
+ *                 "repairs": { "register": 2, "unregister": 1 },
+ *                 "unregistered": [{ "connectorLabel": "gone-label", "reason": "orphaned" }] }
+ *
  * Every outcome is the one the workflow reaches in a fresh local/worlds/default.json.
  */
 import { readFile } from 'node:fs/promises';
+import { DRIFT_CLASSES, type DriftClass } from '../../functions/classify-account/classify.js';
 import { FATAL_ERROR_NAMES, RETRYABLE_ERROR_NAMES } from '../../functions/shared/errors.js';
 import { REMOVAL_REASONS, type RemovalReason } from '../../functions/shared/types.js';
 import type { BusEvent } from '../types.js';
@@ -36,6 +44,11 @@ export const SAMPLE_OUTCOMES = [
   'skipped',
   /** A ConnectorRegistrationFailed or ConnectorUnregistrationFailed event carrying `expect.error`; the execution fails. */
   'failed',
+  /**
+   * A sweep of the account and Region ran and published ConnectorSweepCompleted with exactly
+   * `expect.classes` and `expect.repairs`; the repairs it started ran too.
+   */
+  'swept',
   /** No workflow execution starts (no deploy rule matches; an alert rule may). */
   'none',
   /** The hub bus refuses the PutEvents itself (an account outside the organization). */
@@ -69,6 +82,16 @@ export interface SampleExpectation {
    * unregistered, so that every such sample pins the reason.
    */
   unregistered?: ExpectedUnregistration[];
+  /** How many labels of each drift class the sweep found; required when outcome is swept, else absent. */
+  classes?: Record<DriftClass, number>;
+  /** The repairs the sweep started, of each workflow; required when outcome is swept, else absent. */
+  repairs?: ExpectedRepairs;
+}
+
+/** Executions of the registration and unregistration workflows a sweep started. */
+export interface ExpectedRepairs {
+  register: number;
+  unregister: number;
 }
 
 /** One ConnectorUnregistered the sample expects: the label and why it went. */
@@ -218,8 +241,13 @@ function parseEntry(value: unknown, fail: Fail): SampleEntry {
 
 function parseExpectation(value: unknown, fail: Fail): SampleExpectation {
   const expect = requireObject(value, 'expect', fail);
-  onlyKeys(expect, ['rules', 'outcome', 'error', 'connectorLabel', 'unregistered'], 'expect', fail);
-  const { rules, outcome, error, connectorLabel, unregistered } = expect;
+  onlyKeys(
+    expect,
+    ['rules', 'outcome', 'error', 'connectorLabel', 'unregistered', 'classes', 'repairs'],
+    'expect',
+    fail,
+  );
+  const { rules, outcome, error, connectorLabel, unregistered, classes, repairs } = expect;
   if (!Array.isArray(rules) || rules.some((rule) => typeof rule !== 'string')) {
     fail('expect.rules must be an array of rule names from events/rules/ ([] when none matches)');
   }
@@ -244,7 +272,33 @@ function parseExpectation(value: unknown, fail: Fail): SampleExpectation {
   if (unregistered !== undefined) result.unregistered = parseUnregistered(unregistered, fail);
   else if (outcome === 'unregistered')
     fail('expect.unregistered must list what is unregistered and why when outcome is unregistered');
+  if (outcome === 'swept') {
+    result.classes = parseCounts(classes, 'expect.classes', DRIFT_CLASSES, fail);
+    result.repairs = parseCounts(repairs, 'expect.repairs', ['register', 'unregister'] as const, fail);
+  } else if (classes !== undefined || repairs !== undefined) {
+    fail(`expect.classes and expect.repairs are only for outcome swept (outcome is ${outcome})`);
+  }
   return result;
+}
+
+/** An object with exactly the given keys, each a whole number of zero or more. */
+function parseCounts<K extends string>(
+  value: unknown,
+  what: string,
+  keys: readonly K[],
+  fail: Fail,
+): Record<K, number> {
+  if (value === undefined) fail(`${what} is required when outcome is swept: { ${keys.join(', ')} }`);
+  const counts = requireObject(value, what, fail);
+  onlyKeys(counts, [...keys], what, fail);
+  return Object.fromEntries(
+    keys.map((key) => {
+      const count = counts[key];
+      if (!Number.isInteger(count) || (count as number) < 0)
+        fail(`${what}.${key} must be a whole number of zero or more; got ${JSON.stringify(count)}`);
+      return [key, count as number];
+    }),
+  ) as Record<K, number>;
 }
 
 function parseUnregistered(value: unknown, fail: Fail): ExpectedUnregistration[] {

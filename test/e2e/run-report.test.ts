@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunReport, runSamples, type Stack, startStack } from '../../local/index.js';
+import { formatRunReport, type RunReport, runSamples, type Stack, startStack } from '../../local/index.js';
 import { productSample } from './support/paths.js';
 import { SLOW } from './support/timeouts.js';
 
@@ -18,6 +18,8 @@ describe('the report of registrar run', { timeout: SLOW }, () => {
       productSample('spoke-sales.cloudtrail-delete-function.in-use.failed.json'),
       // A registrar event put by the run itself: the alert rule routes it, but the workflow did not publish it.
       productSample('registrar-connector-registration-failed.none.json'),
+      // A spoke's sweep schedule: the sweep reports, and the repairs it starts publish their own events.
+      productSample('spoke-finance.us-east-1.sweep-schedule.swept.json'),
     ]);
   }, SLOW);
 
@@ -30,7 +32,11 @@ describe('the report of registrar run', { timeout: SLOW }, () => {
     expect(report.published.map(({ event }) => event['detail-type']).sort()).toEqual([
       'ConnectorRegistered',
       'ConnectorRegistered',
+      'ConnectorRegistered',
+      'ConnectorRegistered',
       'ConnectorRegistrationFailed',
+      'ConnectorSweepCompleted',
+      'ConnectorUnregistered',
       'ConnectorUnregistered',
       'ConnectorUnregistrationFailed',
     ]);
@@ -43,5 +49,21 @@ describe('the report of registrar run', { timeout: SLOW }, () => {
   it("counts the alerts of the workflow's events only", () => {
     expect(stack.events.alerts()).toHaveLength(3);
     expect(report.alerts).toBe(2);
+  });
+
+  it('reads the sweep from the report it published, with the repairs it started', () => {
+    const sweep = report.results.find((result) => result.file.includes('.sweep-schedule.'));
+    const [published] = report.published
+      .map(({ event }) => event)
+      .filter((event) => event['detail-type'] === 'ConnectorSweepCompleted');
+    const detail = published?.detail as { counts: unknown; actionsStarted: unknown; executionArn: string };
+
+    expect(sweep?.actual.sweep).toEqual({ classes: detail.counts, repairs: detail.actionsStarted });
+    // The sweep and one execution per repair it started.
+    expect(sweep?.actual.executionArns).toHaveLength(4);
+    expect(sweep?.actual.executionArns).toContain(detail.executionArn);
+    expect(formatRunReport(report)).toMatch(
+      /spoke-finance\.us-east-1\.sweep-schedule\.swept +333333333333\/us-east-1 +- +swept \(current 1, missing 1, stale 1, orphaned 1, foreign 1; started register 2, unregister 1\) \+ unregistered expenses-connector \(orphaned\)/,
+    );
   });
 });

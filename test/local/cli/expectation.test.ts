@@ -53,4 +53,41 @@ describe('matchesExpectation', () => {
       matchesExpectation(inUse, { outcome: 'failed', error: 'AccessDeniedException', unregistered: [] }),
     ).toBe(false);
   });
+
+  describe('a sweep', () => {
+    const classes = { current: 1, missing: 1, stale: 1, orphaned: 1, foreign: 1 };
+    const repairs = { register: 2, unregister: 1 };
+    const orphaned = [{ connectorLabel: 'gone-label', reason: 'orphaned' as const }];
+    const sweeping: SampleExpectation = {
+      rules: [],
+      outcome: 'swept',
+      classes,
+      repairs,
+      unregistered: orphaned,
+    };
+
+    it('holds when the report has exactly the classes and repairs expected', () => {
+      expect(
+        matchesExpectation(sweeping, {
+          outcome: 'swept',
+          unregistered: orphaned,
+          sweep: { classes: { ...classes }, repairs: { unregister: 1, register: 2 } },
+        }),
+      ).toBe(true);
+    });
+
+    it.each([
+      ['one class counts one more', { classes: { ...classes, foreign: 2 }, repairs }],
+      ['a repair was not started', { classes, repairs: { register: 1, unregister: 1 } }],
+    ])('fails when %s', (_what, sweep) => {
+      expect(matchesExpectation(sweeping, { outcome: 'swept', unregistered: orphaned, sweep })).toBe(false);
+    });
+
+    it('fails without a report, or when the orphaned label stayed registered', () => {
+      expect(matchesExpectation(sweeping, { outcome: 'swept', unregistered: orphaned })).toBe(false);
+      expect(
+        matchesExpectation(sweeping, { outcome: 'swept', unregistered: [], sweep: { classes, repairs } }),
+      ).toBe(false);
+    });
+  });
 });

@@ -86,12 +86,15 @@ describe('EventsService rules', () => {
         sample.entry.Source === REGISTRAR_SOURCE &&
         sample.account === hub.accountId &&
         (OUTCOME_DETAIL_TYPES as readonly string[]).includes(sample.entry.DetailType);
-      expect(matched.filter((name) => fileOf(name) === undefined).map(logicalIdOf)).toEqual(
-        outcome ? ['RecordOutcomeRule'] : [],
-      );
+      // And the sweep's (resources/sweep.yml), which takes a spoke's sweep schedule and starts a sweep.
+      const sweep = sample.expect.outcome === 'swept';
+      expect(matched.filter((name) => fileOf(name) === undefined).map(logicalIdOf)).toEqual([
+        ...(outcome ? ['RecordOutcomeRule'] : []),
+        ...(sweep ? ['SweepRequestRule'] : []),
+      ]);
       const started = sample.expect.rules.reduce(
         (sum, name) => sum + (ruleFiles.find((file) => file.name === name)?.workflows?.length ?? 0),
-        0,
+        sweep ? 1 : 0,
       );
       if (sample.expect.outcome === 'none') expect(started).toBe(0);
       else expect(started).toBeGreaterThan(0);

@@ -1,10 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  classifyLabels,
+  DRIFT_CLASSES,
+  type DriftClass,
+} from '../../../functions/classify-account/classify.js';
 import { parseFunctionArn } from '../../../functions/shared/arn.js';
 import { DetailType, Tags } from '../../../functions/shared/event-types.js';
 import { signalFunctionArn } from '../../../functions/shared/guards.js';
 import { labelProblem } from '../../../functions/shared/limits.js';
+import {
+  isRegistrarPrincipal,
+  type RegistrarIdentity,
+} from '../../../functions/shared/registrar-principal.js';
 import type { TriggerKind, WorkflowInput } from '../../../functions/shared/types.js';
 import { matchesPattern, validatePattern } from '../../../local/events/pattern.js';
 import { loadSample, type Sample, toEnvelope } from '../../../local/events/sample.js';
@@ -40,6 +49,13 @@ const samples: { file: string; sample: Sample }[] = await Promise.all(
   })),
 );
 const world: WorldFile = JSON.parse(readFileSync(new URL('local/worlds/default.json', root), 'utf8'));
+/** Who the sweep counts as the registrar: the spoke role in a member account (spoke/template.yaml). */
+const REGISTRAR: RegistrarIdentity = {
+  hubAccountId: world.hub.accountId,
+  spokeRoleName: 'AppFlowConnectorRegistrar',
+  registrarRoleName: 'appflow-connector-registrar-dev-eu-west-1-register',
+  partition: 'aws',
+};
 
 const DELIVERY = { id: '0f6c1a8e-5d2b-4c47-9a31-6e8b2f7d4c10', time: '2025-06-03T09:14:05Z' };
 const KIND_BY_DETAIL_TYPE: Record<string, TriggerKind> = {
@@ -153,8 +169,63 @@ describe('events/rules', () => {
 
   describe('samples against local/worlds/default.json', () => {
     const deploySamples = samples.filter(
-      ({ sample }) => !['none', 'refused'].includes(sample.expect.outcome),
+      ({ sample }) => !['none', 'refused', 'swept'].includes(sample.expect.outcome),
     );
+    const sweepSamples = samples.filter(({ sample }) => sample.expect.outcome === 'swept');
+
+    it.each(sweepSamples)(
+      '$file starts no workflow through events/rules (the sweep rule is the hub’s own)',
+      ({ sample }) => {
+        expect(workflowInputs(sample)).toEqual([]);
+      },
+    );
+
+    it.each(sweepSamples)(
+      '$file expects the classes and repairs the world holds in its account and Region',
+      ({ sample }) => {
+        const account = world.accounts.find((a) => a.accountId === sample.account);
+        const here = <T extends { region: string }>(list: T[] = []) =>
+          list.filter((item) => item.region === sample.region);
+        const arnOf = (name: string) => `arn:aws:lambda:${sample.region}:${sample.account}:function:${name}`;
+        const tagged = here(account?.functions).flatMap((fn) => {
+          const connectorLabel = fn.tags?.[Tags.connectorLabel];
+          const description = fn.tags?.[Tags.connectorDescription] ?? null;
+          return connectorLabel ? [{ lambdaArn: arnOf(fn.name), connectorLabel, description }] : [];
+        });
+        const registrations = here(account?.connectors).map((connector) => ({
+          connectorLabel: connector.label,
+          byRegistrar: isRegistrarPrincipal(connector.registeredBy, sample.account, REGISTRAR),
+          lambdaArn: arnOf(connector.functionName),
+          description: connector.description,
+        }));
+        const verdicts = classifyLabels(tagged, registrations);
+        const count = (...classes: DriftClass[]) =>
+          verdicts.filter((verdict) => classes.includes(verdict.driftClass)).length;
+
+        expect(sample.expect.classes).toEqual(
+          Object.fromEntries(DRIFT_CLASSES.map((driftClass) => [driftClass, count(driftClass)])),
+        );
+        expect(sample.expect.repairs).toEqual({
+          register: count('missing', 'stale'),
+          unregister: count('orphaned'),
+        });
+        expect(sample.expect.unregistered).toEqual(
+          verdicts
+            .filter((verdict) => verdict.driftClass === 'orphaned')
+            .map(({ connectorLabel }) => ({ connectorLabel, reason: 'orphaned' })),
+        );
+        // Each class is seeded, so the sample shows every one the sweep knows.
+        for (const driftClass of DRIFT_CLASSES) expect(count(driftClass), driftClass).toBeGreaterThan(0);
+      },
+    );
+
+    it('no other sample acts in a swept account and Region (a sweep repairs everything drifted there)', () => {
+      const swept = new Set(sweepSamples.map(({ sample }) => `${sample.account}/${sample.region}`));
+      const others = samples.filter(
+        ({ sample }) => sample.expect.outcome !== 'swept' && swept.has(`${sample.account}/${sample.region}`),
+      );
+      expect(others.map(({ file }) => file)).toEqual([]);
+    });
 
     it.each(deploySamples)('$file starts exactly one workflow', ({ sample }) => {
       expect(workflowInputs(sample)).toHaveLength(1);
