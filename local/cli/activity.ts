@@ -8,7 +8,7 @@ import { describePublished } from './report.js';
 export type ActivityLine =
   | {
       kind: 'execution';
-      /** registration or unregistration (a TagResource signal starts both). */
+      /** registration, unregistration (a TagResource signal starts both) or sweep. */
       workflow: string;
       account: string;
       region: string;
@@ -64,17 +64,36 @@ export function watchActivity(
 
 function executionLine(execution: ExecutionRecord): ActivityLine {
   const input = parse(execution.input);
+  const workflow = workflowOf(execution.stateMachineArn);
+  if (workflow === 'sweep') return sweepLine(execution, input);
   const outcome = outcomeOf([execution]);
   const signal = typeof input.functionArn === 'string' ? input.functionArn.split(':').pop() : undefined;
   return {
     kind: 'execution',
-    workflow: workflowOf(execution.stateMachineArn),
+    workflow,
     account: String(input.accountId ?? '?'),
     region: String(input.region ?? '?'),
     connector: outcome.connectorLabel ?? signal ?? '-',
     outcome: outcome.outcome,
     ...(outcome.action ? { action: outcome.action } : {}),
     ...(outcome.error ? { error: outcome.error } : {}),
+    executionArn: execution.executionArn,
+  };
+}
+
+/**
+ * A sweep names no connector and reports its classes in ConnectorSweepCompleted, which has a line of
+ * its own: the execution's line says only how it ended.
+ */
+function sweepLine(execution: ExecutionRecord, input: Record<string, unknown>): ActivityLine {
+  return {
+    kind: 'execution',
+    workflow: 'sweep',
+    account: String(input.accountId ?? '?'),
+    region: String(input.region ?? '?'),
+    connector: '-',
+    outcome: execution.status === 'SUCCEEDED' ? 'swept' : 'failed',
+    ...(execution.status !== 'SUCCEEDED' ? { error: execution.error ?? execution.status } : {}),
     executionArn: execution.executionArn,
   };
 }
@@ -93,6 +112,7 @@ function workflowOf(stateMachineArn: string): string {
   const name = stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1);
   if (name.endsWith('-unregister-connector')) return 'unregistration';
   if (name.endsWith('-register-connector')) return 'registration';
+  if (name.endsWith('-sweep-connectors')) return 'sweep';
   return name;
 }
 
