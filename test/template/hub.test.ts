@@ -523,7 +523,7 @@ describe('hub template (serverless package)', () => {
       expect(rule.Targets[0].InputTransformer).toBeUndefined();
     });
 
-    it('lets only the three alarms publish to the topic by its policy (the gate by its role)', () => {
+    it('lets only the four alarms publish to the topic by its policy (the gate by its role)', () => {
       resource(template, 'AlertTopic', 'AWS::SNS::Topic');
       const policy = resource(template, 'AlertTopicPolicy', 'AWS::SNS::TopicPolicy').Properties;
       const bySid = Object.fromEntries(
@@ -534,6 +534,7 @@ describe('hub template (serverless package)', () => {
       expect(bySid.AlarmsMayPublish.Condition.ArnEquals['aws:SourceArn']).toEqual([
         getAtt('ExecutionsFailedAlarm'),
         getAtt('UnregistrationExecutionsFailedAlarm'),
+        getAtt('SweepExecutionsFailedAlarm'),
         getAtt('DeploySignalDeadLetterAlarm'),
       ]);
       expect(Object.keys(bySid).sort()).toEqual(['AlarmsMayPublish']);
@@ -551,6 +552,19 @@ describe('hub template (serverless package)', () => {
         Namespace: 'AWS/States',
         MetricName: 'ExecutionsFailed',
         Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: id } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: 'AlertTopic' }],
+      });
+    });
+
+    it('alarms when a drift sweep execution fails, even one that could not publish ConnectorSweepFailed', () => {
+      expect(
+        resource(template, 'SweepExecutionsFailedAlarm', 'AWS::CloudWatch::Alarm').Properties,
+      ).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'SweepConnectorsStateMachine' } }],
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
         AlarmActions: [{ Ref: 'AlertTopic' }],
