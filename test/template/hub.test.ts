@@ -796,8 +796,12 @@ describe('hub template (serverless package)', () => {
       expect(failures).toEqual([expect.objectContaining({ search: ['ErrorName', 'service'] })]);
     });
 
-    it('shows executions by status and p90 duration of both workflows, the dead-letter queue and the throttles', () => {
-      const machines = ['RegisterConnectorStateMachine', 'UnregisterConnectorStateMachine'];
+    it('shows executions by status and p90 duration of the three workflows, the dead-letter queue and the throttles', () => {
+      const machines = [
+        'RegisterConnectorStateMachine',
+        'UnregisterConnectorStateMachine',
+        'SweepConnectorsStateMachine',
+      ];
       const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
       const graphed = graphedMetrics(widgets()).map(({ namespace, name, dimensions, stat }) => ({
         namespace,
@@ -848,7 +852,7 @@ describe('hub template (serverless package)', () => {
       expect(alarms.length).toBeGreaterThanOrEqual(3);
       expect(widget.type).toBe('alarm');
       expect([...widget.properties.alarms].sort()).toEqual(alarms.sort());
-      expect(titled('Executions by status (registration, unregistration)').y).toBe(widget.y);
+      expect(titled('Executions by status (registration, unregistration, drift sweep)').y).toBe(widget.y);
     });
   });
 
