@@ -37,28 +37,43 @@ const appflow = { module: '@aws-sdk/client-appflow', name: 'AppflowClient' };
 const dynamodb = { module: '@aws-sdk/client-dynamodb', name: 'DynamoDBClient' };
 const lambda = { module: '@aws-sdk/client-lambda', name: 'LambdaClient' };
 const sts = { module: '@aws-sdk/client-sts', name: 'STSClient' };
+const tagging = {
+  module: '@aws-sdk/client-resource-groups-tagging-api',
+  name: 'ResourceGroupsTaggingAPIClient',
+};
+/** The DynamoDB document client a handler builds itself (its DynamoDBClient inside it). */
+const documentClient = [
+  { ...dynamodb, construct: '' },
+  {
+    module: '@aws-sdk/lib-dynamodb',
+    name: 'DynamoDBDocumentClient',
+    construct: 'DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+  },
+];
 
 // verify-function: the client factory makes Lambda and AppFlow clients per account, STS for spokes.
 // register-connector, verify-removal, unregister-connector: the same factory, plus DynamoDB for the
 // pacer (and, but for verify-removal, the idempotency store).
+// classify-account: the same factory with the tagging client, and DynamoDB for the pacer.
 // record-outcome: Step Functions, the DynamoDB document client it builds itself, and EventBridge.
+// alert-gate: the DynamoDB document client and SNS.
 const SUBJECTS: Subject[] = [
   { name: 'verify-function', clients: [lambda, sts, appflow] },
   { name: 'register-connector', clients: [appflow, dynamodb, sts, lambda] },
   { name: 'verify-removal', clients: [appflow, dynamodb, sts, lambda] },
   { name: 'unregister-connector', clients: [appflow, dynamodb, sts, lambda] },
+  { name: 'classify-account', clients: [appflow, dynamodb, sts, lambda, tagging] },
   {
     name: 'record-outcome',
     clients: [
       { module: '@aws-sdk/client-sfn', name: 'SFNClient' },
-      { ...dynamodb, construct: '' }, // constructed inside the document client, as the handler does
-      {
-        module: '@aws-sdk/lib-dynamodb',
-        name: 'DynamoDBDocumentClient',
-        construct: 'DynamoDBDocumentClient.from(new DynamoDBClient({}));',
-      },
+      ...documentClient,
       { module: '@aws-sdk/client-eventbridge', name: 'EventBridgeClient' },
     ],
+  },
+  {
+    name: 'alert-gate',
+    clients: [...documentClient, { module: '@aws-sdk/client-sns', name: 'SNSClient' }],
   },
 ];
 
@@ -69,6 +84,8 @@ const CHILD_ENV: Record<string, string> = {
   SPOKE_ROLE_NAME: 'AppFlowConnectorRegistrar',
   IDEMPOTENCY_TABLE_NAME: 'appflow-connector-registrar-dev-idempotency',
   INVENTORY_TABLE_NAME: 'appflow-connector-registrar-dev-idempotency',
+  ALERT_TABLE_NAME: 'appflow-connector-registrar-dev-idempotency',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:appflow-connector-registrar-dev-alerts',
   REGISTRAR_ROLE_NAME: 'appflow-connector-registrar-dev-RegisterConnectorRole',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
