@@ -1,7 +1,7 @@
 import type { DescribeExecutionCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
 import type { FunctionArn } from '../functions/shared/arn.js';
 import { OPERATOR_UNREGISTER_TRIGGER } from '../functions/shared/event-types.js';
-import { type ExecutionOutcome, outcomeOf } from './executions.js';
+import { type ExecutionOutcome, outcomeOf, parse } from './executions.js';
 import type { Hub } from './hub.js';
 import { startOperatorExecution } from './operator-execution.js';
 
@@ -50,7 +50,7 @@ interface UnregistrationOutput {
 export function unregistrationOutcomeOf(described: DescribeExecutionCommandOutput): UnregistrationOutcome {
   const none = { unregistered: [], leftAlone: [] };
   if (described.status !== 'SUCCEEDED') return { ...outcomeOf(described), ...none };
-  const output = parse(described.output);
+  const output = parse(described.output) as UnregistrationOutput | undefined;
   const base = {
     executionArn: described.executionArn ?? '',
     status: described.status,
@@ -81,13 +81,4 @@ export function unregistrationOutcomeOf(described: DescribeExecutionCommandOutpu
     unregistered,
     leftAlone,
   };
-}
-
-function parse(text: string | undefined): UnregistrationOutput | undefined {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as UnregistrationOutput;
-  } catch {
-    return undefined;
-  }
 }
