@@ -72,7 +72,10 @@ async function tryOpen(
         Key: { id: key },
         UpdateExpression:
           'SET #windowEndsAt = :windowEndsAt, #lastAlertAt = :now, #openedBy = :eventId, #folded = :zero, #expiration = :expiration',
-        ConditionExpression: 'attribute_not_exists(#windowEndsAt) OR #windowEndsAt <= :nowMs',
+        // The same event may open its window again: Lambda retries an event whose invocation opened
+        // the window and then died before publishing, and folding that retry would lose the alert.
+        ConditionExpression:
+          'attribute_not_exists(#windowEndsAt) OR #windowEndsAt <= :nowMs OR #openedBy = :eventId',
         ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: {
           ':windowEndsAt': windowEndsAt,
@@ -86,10 +89,12 @@ async function tryOpen(
       }),
     );
     const previous = answer.Attributes ?? {};
+    // Reopened by its own retry: the lastAlertAt it wrote names an alert that never went out.
+    const alerted = typeof previous.lastAlertAt === 'string' && previous.openedBy !== eventId;
     return {
       decision: 'alert',
       folded: typeof previous.folded === 'number' ? previous.folded : 0,
-      ...(typeof previous.lastAlertAt === 'string' ? { previousAlertAt: previous.lastAlertAt } : {}),
+      ...(alerted ? { previousAlertAt: previous.lastAlertAt } : {}),
     };
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
@@ -134,7 +139,8 @@ export async function reopen(
     new UpdateCommand({
       TableName: deps.tableName,
       Key: { id: key },
-      UpdateExpression: `SET #windowEndsAt = :closed${previous !== undefined ? ', #lastAlertAt = :previous' : ''} ADD #folded :folded${previous === undefined ? ' REMOVE #lastAlertAt' : ''}`,
+      // openedBy goes too: the window this event opened never alerted, so nothing is its to reopen.
+      UpdateExpression: `SET #windowEndsAt = :closed${previous !== undefined ? ', #lastAlertAt = :previous' : ''} ADD #folded :folded REMOVE #openedBy${previous === undefined ? ', #lastAlertAt' : ''}`,
       ConditionExpression: '#openedBy = :eventId',
       ExpressionAttributeNames: {
         '#windowEndsAt': 'windowEndsAt',

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GateDependencies, gateAlert } from '../../../functions/alert-gate/gate.js';
+import { decide } from '../../../functions/alert-gate/window.js';
 import { eventFixture } from '../record-outcome/helpers.js';
 import { scanItems, useIdempotencyTable } from '../register-connector/dynalite.js';
 
@@ -174,6 +175,22 @@ describe('gateAlert', () => {
       name: 'InvalidInputError',
     });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+
+  it('alerts the retry of an event whose invocation opened the window and died before publishing', async () => {
+    const event = failure();
+    // The first invocation's conditional write, then nothing: a timeout or crash before Publish.
+    await decide(deps(), KEY, event.id, new Date(clock));
+    minutesLater(1);
+    await gateAlert(failure(), deps());
+    minutesLater(1);
+
+    const retried = await gateAlert(event, deps());
+
+    expect(retried).toMatchObject({ decision: 'alert', folded: 1 });
+    expect(alerts()).toHaveLength(1);
+    expect(alerts()[0]).toMatchObject({ folded: 1 });
+    expect(alerts()[0].foldedNote).toContain('an unknown time');
   });
 
   describe('when SNS refuses the alert', () => {
