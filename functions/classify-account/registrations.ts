@@ -19,6 +19,8 @@ export interface Registrations {
   described: number;
   /** Labels of the registrar past the bounds: not read, so never classified. */
   unread: string[];
+  /** Whether ListConnectors was read to its end: if not, a label it did not reach may be registered. */
+  listedAll: boolean;
   complete: boolean;
 }
 
@@ -64,6 +66,7 @@ export async function readRegistrations(
     listed: connectors.length,
     described,
     unread,
+    listedAll: complete,
     complete: complete && unread.length === 0,
   };
 }

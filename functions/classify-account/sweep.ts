@@ -68,7 +68,11 @@ export async function sweepAccount(input: SweepInput, deps: SweepDependencies): 
     hints: null,
     trigger: { kind: 'sweep', eventId: input.executionArn, name: verdict.driftClass, time },
   });
-  const toRegister = verdicts.filter((v) => v.driftClass === 'missing' || v.driftClass === 'stale');
+  // With the connector listing cut short, a label it did not reach may be registered already (by
+  // anyone): nothing is called missing then, or each sweep would start a registration for it.
+  const toRegister = verdicts.filter(
+    (v) => (v.driftClass === 'missing' && connectors.listedAll) || v.driftClass === 'stale',
+  );
   // A function the tag query did not reach may still carry its label: with the listing cut short,
   // nothing is unregistered (VerifyRemoval would find the label kept, at the cost of an execution each).
   const orphaned = tagged.complete ? verdicts.filter((v) => v.driftClass === 'orphaned') : [];

@@ -207,6 +207,28 @@ describe('sweepAccount', () => {
     expect(output.truncated).toBe(true);
   });
 
+  it('registers nothing it calls missing when ListConnectors stopped at its bound: a label it did not reach may be registered', async () => {
+    seed({
+      tagged: [
+        { name: 'unlisted', label: 'unlisted' },
+        { name: 'changed', label: 'changed', description: 'new words' },
+      ],
+      connectors: [{ label: 'changed', by: SPOKE_SESSION, description: 'old words' }],
+    });
+    appflowMock.on(ListConnectorsCommand).resolves({
+      connectors: [
+        { connectorLabel: 'changed', connectorType: 'CustomConnector', registeredBy: SPOKE_SESSION },
+      ],
+      nextToken: 'more',
+    });
+
+    const output = await sweepAccount(input(), deps);
+
+    expect(output.counts).toMatchObject({ missing: 1, stale: 1 });
+    expect(output.register.map((repair) => repair.functionArn)).toEqual([ARN('changed')]);
+    expect(output.truncated).toBe(true);
+  });
+
   it('refuses an account outside the allow-list before any AWS call', async () => {
     deps.hub = { allowedAccountIds: [HUB], servedRegions: [] };
     await expect(sweepAccount(input(), deps)).rejects.toMatchObject({ name: 'AccountNotAllowedError' });
