@@ -107,37 +107,45 @@ export function guardFunction(input: ValidInput, config: GuardConfig): GuardedFu
     );
   }
 
-  if (config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(arn.accountId)) {
-    throw new AccountNotAllowedError(
-      `Account ${arn.accountId} is not in the hub's ALLOWED_ACCOUNT_IDS (${config.allowedAccountIds.join(', ')}), so ${lambdaArn} is not registered. Add it there to register its connectors, or stop forwarding its events.`,
-    );
-  }
-
-  if (config.servedRegions.length > 0 && !config.servedRegions.includes(arn.region)) {
-    throw new RegionNotServedError(
-      `Region ${arn.region} is not in the hub's SERVED_REGIONS (${config.servedRegions.join(', ')}), so ${lambdaArn} is not registered. Add it there to register connectors in it, or stop forwarding its events.`,
-    );
-  }
+  guardAccount(arn, config, {
+    outcome: `${lambdaArn} is not registered`,
+    accountFix: ' to register its connectors, or stop forwarding its events',
+    regionFix: ' to register connectors in it, or stop forwarding its events',
+  });
 
   return strippedQualifier === undefined ? { arn, lambdaArn } : { arn, lambdaArn, strippedQualifier };
 }
 
+/** What a refusal by the allow-lists says: what did not happen, and how to fix it after "Add it there". */
+interface Refusal {
+  outcome: string;
+  accountFix: string;
+  regionFix: string;
+}
+
+const NOT_SWEPT: Refusal = {
+  outcome: 'it is not swept',
+  accountFix: ', or remove the sweep schedule from its spoke stack',
+  regionFix: ', or remove the sweep schedule from the spoke stacks of that Region',
+};
+
 /**
- * Whether the hub serves the account and Region at all (its allow-lists), for a task that names no
- * function: the drift sweep. Refused before any AWS call.
+ * Whether the hub serves the account and Region at all (its allow-lists): for a function's guard
+ * above, and for a task that names no function (the drift sweep). Refused before any AWS call.
  */
 export function guardAccount(
   target: { accountId: string; region: string },
   config: Pick<GuardConfig, 'allowedAccountIds' | 'servedRegions'>,
+  refusal: Refusal = NOT_SWEPT,
 ): void {
   if (config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(target.accountId)) {
     throw new AccountNotAllowedError(
-      `Account ${target.accountId} is not in the hub's ALLOWED_ACCOUNT_IDS (${config.allowedAccountIds.join(', ')}), so it is not swept. Add it there, or remove the sweep schedule from its spoke stack.`,
+      `Account ${target.accountId} is not in the hub's ALLOWED_ACCOUNT_IDS (${config.allowedAccountIds.join(', ')}), so ${refusal.outcome}. Add it there${refusal.accountFix}.`,
     );
   }
   if (config.servedRegions.length > 0 && !config.servedRegions.includes(target.region)) {
     throw new RegionNotServedError(
-      `Region ${target.region} is not in the hub's SERVED_REGIONS (${config.servedRegions.join(', ')}), so it is not swept. Add it there, or remove the sweep schedule from the spoke stacks of that Region.`,
+      `Region ${target.region} is not in the hub's SERVED_REGIONS (${config.servedRegions.join(', ')}), so ${refusal.outcome}. Add it there${refusal.regionFix}.`,
     );
   }
 }
