@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ClientFactory } from '../shared/clients.js';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { AccountClientConfig, ClientFactory } from '../shared/clients.js';
 import type { HubConfig } from '../shared/config.js';
 import { guardAccount } from '../shared/guards.js';
 import { isRegistrarPrincipal, type RegistrarIdentity } from '../shared/registrar-principal.js';
@@ -34,6 +35,8 @@ export interface SweepOutput {
 /** What sweepAccount works with; the handler passes the module-scope ones, a test its own. */
 export interface SweepDependencies {
   clientsFor: ClientFactory;
+  /** The tag query's client, built with the account's client config. */
+  taggingClient: (config: AccountClientConfig) => ResourceGroupsTaggingAPIClient;
   hub: Pick<HubConfig, 'allowedAccountIds' | 'servedRegions'>;
   identity: RegistrarIdentity;
   logger: Pick<Logger, 'info' | 'warn'>;
@@ -50,8 +53,8 @@ export interface SweepDependencies {
 export async function sweepAccount(input: SweepInput, deps: SweepDependencies): Promise<SweepOutput> {
   const { accountId, region } = input;
   guardAccount(input, deps.hub);
-  const { appflow, tagging } = deps.clientsFor(input);
-  const tagged = await readTaggedFunctions(tagging);
+  const { appflow, config } = deps.clientsFor(input);
+  const tagged = await readTaggedFunctions(deps.taggingClient(config));
   const connectors = await readRegistrations(appflow, (registeredBy) =>
     isRegistrarPrincipal(registeredBy, accountId, deps.identity),
   );

@@ -1,17 +1,26 @@
 import { AppflowClient } from '@aws-sdk/client-appflow';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { HubConfig } from './config.js';
 import { SpokeRoleAccessDeniedError, SpokeRoleUnavailableError } from './errors.js';
 
-/** The AWS clients a handler uses in one account and Region. */
+/** What every client in one account and Region is built with: its Region, and the spoke's credentials. */
+export interface AccountClientConfig {
+  region: string;
+  /** Undefined in the hub's own account: the function's own credentials. */
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/**
+ * The AWS clients a handler uses in one account and Region, and their config, from which a function
+ * builds any other client it alone needs (ClassifyAccount's tagging client), so the others do not
+ * bundle and load it.
+ */
 export interface AccountClients {
   lambda: LambdaClient;
   appflow: AppflowClient;
-  /** The drift sweep's one tag query per account and Region (SDK clients connect only when used). */
-  tagging: ResourceGroupsTaggingAPIClient;
+  config: AccountClientConfig;
 }
 
 /** Where a handler acts: the account and Region of the event, and the execution on whose behalf. */
@@ -77,12 +86,10 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     let entry = clients.get(key);
     if (!entry) {
       const credentials = target.accountId === options.hubAccountId ? undefined : credentialsFor(target);
-      const config = credentials ? { region: target.region, credentials } : { region: target.region };
-      entry = {
-        lambda: new LambdaClient(config),
-        appflow: new AppflowClient(config),
-        tagging: new ResourceGroupsTaggingAPIClient(config),
-      };
+      const config: AccountClientConfig = credentials
+        ? { region: target.region, credentials }
+        : { region: target.region };
+      entry = { lambda: new LambdaClient(config), appflow: new AppflowClient(config), config };
       options.onAppflowClient?.(entry.appflow, target);
       clients.set(key, entry);
     }

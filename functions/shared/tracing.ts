@@ -52,7 +52,6 @@ export async function loadTracing(env: NodeJS.ProcessEnv = process.env): Promise
         if (!captured.has(clients)) {
           capture(clients.lambda);
           capture(clients.appflow);
-          capture(clients.tagging);
           captured.add(clients);
         }
         return clients;

@@ -76,10 +76,11 @@ beforeEach(() => {
   clientsFor = vi.fn(() => ({
     lambda: new LambdaClient({ region: REGION }),
     appflow: new AppflowClient({ region: REGION }),
-    tagging: new ResourceGroupsTaggingAPIClient({ region: REGION }),
+    config: { region: REGION },
   }));
   deps = {
     clientsFor,
+    taggingClient: (config) => new ResourceGroupsTaggingAPIClient(config),
     hub: { allowedAccountIds: [], servedRegions: [] },
     identity,
     logger: fakeLogger(),

@@ -1,7 +1,6 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { AppflowClient } from '@aws-sdk/client-appflow';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountClients, ClientFactory } from '../../../functions/shared/clients.js';
 import { loadTracing } from '../../../functions/shared/tracing.js';
@@ -27,7 +26,7 @@ function factoryOf(): { factory: ClientFactory; calls: () => number } {
   const clients: AccountClients = {
     lambda: new LambdaClient({ region: 'eu-west-1' }),
     appflow: new AppflowClient({ region: 'eu-west-1' }),
-    tagging: new ResourceGroupsTaggingAPIClient({ region: 'eu-west-1' }),
+    config: { region: 'eu-west-1' },
   };
   let calls = 0;
   return {
@@ -104,11 +103,7 @@ describe('loadTracing', () => {
 
       expect(again).toBe(first);
       expect(calls()).toBe(2);
-      expect(captures.mock.calls.map(([client]) => client)).toEqual([
-        first.lambda,
-        first.appflow,
-        first.tagging,
-      ]);
+      expect(captures.mock.calls.map(([client]) => client)).toEqual([first.lambda, first.appflow]);
       expect(traced(first.lambda)).toBe(true);
       expect(traced(first.appflow)).toBe(true);
       expect(

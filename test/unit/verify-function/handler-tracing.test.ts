@@ -76,7 +76,6 @@ describe('verify-function handler with tracing on', () => {
         STSClient.name,
         LambdaClient.name,
         'AppflowClient',
-        'ResourceGroupsTaggingAPIClient',
       ]);
     });
   });

@@ -6,7 +6,6 @@ import {
   LambdaClient,
   ResourceNotReadyException,
 } from '@aws-sdk/client-lambda';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountClients, Target } from '../../../functions/shared/clients.js';
@@ -41,7 +40,7 @@ beforeEach(() => {
   clientsFor = vi.fn((target: Target) => ({
     lambda: new LambdaClient({ region: target.region }),
     appflow: new AppflowClient({ region: target.region }),
-    tagging: new ResourceGroupsTaggingAPIClient({ region: target.region }),
+    config: { region: target.region },
   }));
   deps = {
     clientsFor,
