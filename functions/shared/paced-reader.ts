@@ -10,11 +10,13 @@ export interface RegistrationReader {
   hub: HubConfig;
   identity: RegistrarIdentity;
   clientsFor: ClientFactory;
+  /** The hub's table: the pacer's slots, and the idempotency records of a function that keeps them. */
+  tableName: string;
 }
 
 /**
  * The module-scope setup of a function that reads AppFlow registrations and tells the registrar's
- * apart (VerifyRemoval, ClassifyAccount): the hub's settings, who the registrar is, and clients
+ * apart (VerifyRemoval, ClassifyAccount, UnregisterConnector): the hub's settings, who the registrar is, and clients
  * whose AppFlow requests take slots of the same request budget as every other AppFlow call of the
  * registrar. Call it once at module scope: clients and spoke credentials are reused across warm
  * invocations.
@@ -24,11 +26,7 @@ export interface RegistrationReader {
 export function loadRegistrationReader(spokeActions: readonly string[]): RegistrationReader {
   const hub = loadHubConfig();
   const identity = { ...hub, registrarRoleName: loadRegistrarRoleName() };
-  const clientsFor = createPacedClientFactory(
-    hub,
-    loadPacerConfig(),
-    requireEnv('IDEMPOTENCY_TABLE_NAME'),
-    spokeActions,
-  );
-  return { hub, identity, clientsFor };
+  const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
+  const clientsFor = createPacedClientFactory(hub, loadPacerConfig(), tableName, spokeActions);
+  return { hub, identity, clientsFor, tableName };
 }

@@ -2,13 +2,10 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { loadHubConfig } from '../shared/config.js';
-import { requireEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
-import { createPacedClientFactory } from '../shared/paced-clients.js';
-import { loadPacerConfig } from '../shared/pacer-config.js';
+import { loadRegistrationReader } from '../shared/paced-reader.js';
 import { readTaskInput } from '../shared/read-task-input.js';
-import { isRegistrarPrincipal, loadRegistrarRoleName } from '../shared/registrar-principal.js';
+import { isRegistrarPrincipal } from '../shared/registrar-principal.js';
 import type { UnregisterOutput } from '../shared/types.js';
 import { loadInUsePolicy } from './config.js';
 import { createIdempotentUnregistration, createUnregisterIdempotencyConfig } from './idempotency.js';
@@ -16,13 +13,10 @@ import { parseUnregisterInput } from './input.js';
 import { SPOKE_ACTIONS } from './spoke-actions.js';
 import { unregisterConnector } from './unregister.js';
 
-const tableName = requireEnv('IDEMPOTENCY_TABLE_NAME');
 const config = createUnregisterIdempotencyConfig(logger);
-const hub = loadHubConfig();
-const identity = { ...hub, registrarRoleName: loadRegistrarRoleName() };
-const inUse = loadInUsePolicy();
 // Every AppFlow call waits for its slot in the account's and Region's request budget.
-const clientsFor = createPacedClientFactory(hub, loadPacerConfig(), tableName, SPOKE_ACTIONS);
+const { identity, clientsFor, tableName } = loadRegistrationReader(SPOKE_ACTIONS);
+const inUse = loadInUsePolicy();
 
 const unregisterOnce = createIdempotentUnregistration(
   (input) =>
