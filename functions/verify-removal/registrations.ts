@@ -1,10 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AppflowClient } from '@aws-sdk/client-appflow';
 import { describeCustomConnector } from '../shared/describe-connector.js';
-import { LIST_PAGE_SIZE, listCustomConnectors, MAX_LIST_PAGES } from '../shared/list-connectors.js';
+import { listCustomConnectors, MAX_LIST_PAGES } from '../shared/list-connectors.js';
 import type { StaleRegistration } from '../shared/types.js';
 
-export { LIST_PAGE_SIZE, MAX_LIST_PAGES };
 /**
  * Registrations described at most: each is one paced AppFlow request, and all of them must fit in
  * one invocation with the pacer's waits (at 5 requests a second, 50 take 10 s of a 30 s timeout).

@@ -7,13 +7,9 @@ import {
 } from '@aws-sdk/client-appflow';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LIST_PAGE_SIZE, MAX_LIST_PAGES } from '../../../functions/shared/list-connectors.js';
 import { isRegistrarPrincipal } from '../../../functions/shared/registrar-principal.js';
-import {
-  findRegistrationsOf,
-  LIST_PAGE_SIZE,
-  MAX_DESCRIBED,
-  MAX_LIST_PAGES,
-} from '../../../functions/verify-removal/registrations.js';
+import { findRegistrationsOf, MAX_DESCRIBED } from '../../../functions/verify-removal/registrations.js';
 import {
   answerConnectors,
   FUNCTION_ARN,
