@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../shared/errors.js';
 import { printable } from '../shared/text.js';
+import { ACCOUNT_ID, REGION } from '../shared/workflow-input.js';
 
 /** What the sweep state machine passes ClassifyAccount. */
 export interface SweepInput {
@@ -9,9 +10,6 @@ export interface SweepInput {
   dryRun: boolean;
   executionArn: string;
 }
-
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Checks ClassifyAccount's task input and throws InvalidInputError naming the first bad field. The

@@ -3,8 +3,9 @@ import { printable } from './text.js';
 import type { TriggerKind, VerifyInput } from './types.js';
 
 const TRIGGER_KINDS: readonly TriggerKind[] = ['cloudtrail', 'cloudformation', 'pipeline', 'sweep'];
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** An AWS account ID, and a Region's name: what every task input's accountId and region must be. */
+export const ACCOUNT_ID = /^\d{12}$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** The input once checked; hints are reduced to the values a pipeline actually gave. */
 export interface ValidInput extends Omit<VerifyInput, 'hints'> {
