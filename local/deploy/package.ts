@@ -51,15 +51,15 @@ const INPUTS = [
   'statemachine',
   'events/rules',
   'functions',
-  'scripts/esbuild-options.cjs',
-  'scripts/package.mjs',
+  // package.mjs, the osls plugins and the esbuild options.
+  'scripts',
   'package-lock.json',
 ];
 
 /**
  * The packaged hub for these options, from the cache when its inputs have not changed since, else
  * packaged now (about as long as `npm run package`). One package runs at a time across processes
- * (serverless-esbuild works in one folder of the project), and a package is published to the cache
+ * (osls works in one folder of the project, .serverless), and a package is published to the cache
  * by a rename, so a reader never sees half of one.
  *
  * @example

@@ -78,6 +78,17 @@ describe('packageHub', () => {
     expect([edited.packaged, otherParams.packaged]).toEqual([true, true]);
   });
 
+  it('packages again when an osls plugin or the esbuild options in scripts/ change', async () => {
+    const first = await packageHub({ root });
+    writeFileSync(join(root, 'scripts', 'serverless-bundle.cjs'), 'module.exports = class {};\n');
+    const plugin = await packageHub({ root });
+    writeFileSync(join(root, 'scripts', 'esbuild-options.cjs'), 'module.exports = { options: {} };\n');
+    const options = await packageHub({ root });
+
+    expect(new Set([first.hash, plugin.hash, options.hash]).size).toBe(3);
+    expect([plugin.packaged, options.packaged]).toEqual([true, true]);
+  });
+
   it('packages once when several callers ask at the same time', async () => {
     const all = await Promise.all([packageHub({ root }), packageHub({ root }), packageHub({ root })]);
 
