@@ -1,6 +1,6 @@
-// The esbuild options serverless-esbuild packages the functions with (serverless.yml's
-// custom.esbuild.config); the local stack and the benchmarks run the zips it writes.
-// CommonJS because serverless-esbuild loads its `config` file with require().
+// The esbuild options the hub's functions are bundled with (scripts/serverless-bundle.cjs); the local
+// stack and the benchmarks run the zips it writes, and the cold-start benchmark's baselines use them.
+// CommonJS because the osls plugin that uses them is loaded with require().
 const options = {
   bundle: true,
   minify: true,
@@ -11,9 +11,7 @@ const options = {
   format: 'esm',
   // Each dynamic import() becomes a chunk loaded when it runs, so code a function may never run
   // (Tracer and the X-Ray SDK with tracing off, the SDK's unused credential providers) is not parsed
-  // at init. serverless-esbuild zips, beside a function's handler.mjs, every other file of the build
-  // except the other handlers and the files named like them (handler.*): naming the chunks
-  // handler.* keeps each function's chunks in its own zip only.
+  // at init. The chunks go beside the function's handler.mjs, named after it.
   splitting: true,
   chunkNames: 'handler.[name]-[hash]',
   mainFields: ['module', 'main'],
@@ -26,6 +24,4 @@ const options = {
   external: [],
 };
 
-// serverless-esbuild reads outputFileExtension to name the bundle it zips.
-module.exports = () => ({ ...options, outputFileExtension: '.mjs' });
-module.exports.options = options;
+module.exports = { options };

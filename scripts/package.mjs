@@ -8,8 +8,8 @@
 //
 // Every argument goes to `serverless package`. osls keeps a compiled config validator and
 // ~/.serverlessrc under HOME, so HOME is a cache folder of this project (XDG_CACHE_HOME, else
-// ~/.cache), never the user's own. serverless-esbuild leaves a folder per function in the temp
-// directory, so the child gets a temp directory of its own, removed afterwards. The dummy
+// ~/.cache), never the user's own. The child gets a temp directory of its own, removed afterwards,
+// so whatever a plugin leaves there goes with it. The dummy
 // credentials only satisfy osls's credential check (packaging calls no AWS API), and the proxy
 // variables point at a closed port so that anything trying to reach the network fails at once.
 import { spawnSync } from 'node:child_process';
@@ -43,7 +43,7 @@ const home = join(cacheHome, 'serverless-home');
 mkdirSync(home, { recursive: true });
 const temp = mkdtempSync(join(tmpdir(), 'registrar-package-'));
 
-// serverless-esbuild works in one folder of the project (.esbuild): one package at a time.
+// osls builds every package in one folder of the project (.serverless): one package at a time.
 mkdirSync(join(root, '.build'), { recursive: true });
 const release = await lockfile.lock(join(root, '.build'), {
   lockfilePath: join(root, '.build', 'package.lock'),

@@ -11,7 +11,7 @@ export type CompileOutcome = { ok: true; path: string } | { ok: false; error: Fu
 
 /**
  * Turns a TypeScript function module into an ES module a worker can import. Bundled once per module
- * and code hash with esbuild (as serverless-esbuild would bundle it for deploy), in the parent: a
+ * and code hash with esbuild (as the hub's functions are bundled for deploy), in the parent: a
  * TypeScript loader inside each worker (tsx) makes every cold start much slower than importing a
  * bundle (docs/benchmarks.md, section 5). JavaScript modules (the .mjs bundles of the packaged hub)
  * are imported as they are.

@@ -702,7 +702,7 @@ describe('hub template (serverless package)', () => {
       ]);
     });
 
-    it('leaves nothing in the temporary directory (serverless-esbuild writes a folder per function there)', () => {
+    it('leaves nothing in the temporary directory it was given', () => {
       expect(hub.tempLeftovers).toEqual([]);
     });
 
