@@ -4,7 +4,7 @@
 // every figure. Not a test: nothing here is in `npm test`. Each benchmark bounds its own time; this
 // runner also kills one that overstays. Traffic goes only to 127.0.0.1.
 //
-//   npm run bench                     # all: cold-start, cost, burst, rollout, status, sweep
+//   npm run bench                     # all: cold-start, cost, burst, rollout, status, sweep, start
 //   npm run bench -- burst rollout    # some, by name
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ const BENCHMARKS = {
   rollout: { file: 'bench/rollout.ts', timeoutMs: 7 * 60_000 },
   status: { file: 'bench/status.ts', timeoutMs: 10 * 60_000 },
   sweep: { file: 'bench/sweep.ts', timeoutMs: 10 * 60_000 },
+  start: { file: 'bench/start.ts', timeoutMs: 6 * 60_000 },
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
