@@ -14,18 +14,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { flagArg, numberArg } from './lib/args.js';
+import { flagArg, numberArg, stringArg } from './lib/args.js';
 import { loadLine, machineLine } from './lib/machine.js';
 import { median } from './lib/stats.js';
 import { printTable } from './lib/table.js';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const TARGET_SECONDS = 10;
-
-function stringArg(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at < 0 ? fallback : (process.argv[at + 1] ?? fallback);
-}
 
 /** Runs a command and returns its wall time in seconds; throws with its output when it fails. */
 function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): number {
@@ -66,7 +61,7 @@ function main(): void {
     const cache = mkdtempSync(join(tmpdir(), 'registrar-start-bench-cache-'));
     try {
       const checkout = join(directory, 'clone');
-      spawnSync('git', ['clone', '--quiet', repo, checkout]);
+      timed('git', ['clone', '--quiet', repo, checkout], directory, process.env);
       symlinkSync(join(repo, 'node_modules'), join(checkout, 'node_modules'));
       const env = {
         ...process.env,

@@ -9,9 +9,9 @@
 // Every argument goes to `serverless package`. osls keeps a compiled config validator and
 // ~/.serverlessrc under HOME, so HOME is a cache folder of this project (XDG_CACHE_HOME, else
 // ~/.cache), never the user's own. The child gets a temp directory of its own, removed afterwards,
-// so whatever a plugin leaves there goes with it. The dummy
-// credentials only satisfy osls's credential check (packaging calls no AWS API), and the proxy
-// variables point at a closed port so that anything trying to reach the network fails at once.
+// so whatever a plugin leaves there goes with it. The dummy credentials only satisfy osls's
+// credential check (packaging calls no AWS API), and the proxy variables point at a closed port so
+// that anything trying to reach the network fails at once.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

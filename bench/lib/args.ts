@@ -12,3 +12,9 @@ export function numberArg(name: string, fallback: number): number {
 export function flagArg(name: string): boolean {
   return process.argv.includes(`--${name}`);
 }
+
+/** `--name value` from the command line, or the default. */
+export function stringArg(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? fallback : (process.argv[at + 1] ?? fallback);
+}
