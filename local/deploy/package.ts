@@ -47,6 +47,9 @@ const KEPT_PACKAGES = 6;
 /** What `serverless package` reads: a change to any of them makes a new package. */
 const INPUTS = [
   'serverless.yml',
+  // esbuild reads both: tsconfig.json's class-field and import settings, package.json's sideEffects.
+  'tsconfig.json',
+  'package.json',
   'resources',
   'statemachine',
   'events/rules',

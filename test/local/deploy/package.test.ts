@@ -89,6 +89,20 @@ describe('packageHub', () => {
     expect([plugin.packaged, options.packaged]).toEqual([true, true]);
   });
 
+  it('packages again when tsconfig.json or package.json, which esbuild reads, change', async () => {
+    const first = await packageHub({ root });
+    writeFileSync(
+      join(root, 'tsconfig.json'),
+      '{ "compilerOptions": { "useDefineForClassFields": false } }\n',
+    );
+    const tsconfig = await packageHub({ root });
+    writeFileSync(join(root, 'package.json'), '{ "sideEffects": false }\n');
+    const manifest = await packageHub({ root });
+
+    expect(new Set([first.hash, tsconfig.hash, manifest.hash]).size).toBe(3);
+    expect([tsconfig.packaged, manifest.packaged]).toEqual([true, true]);
+  });
+
   it('packages once when several callers ask at the same time', async () => {
     const all = await Promise.all([packageHub({ root }), packageHub({ root }), packageHub({ root })]);
 
