@@ -137,8 +137,8 @@ export interface Stack {
  * Starts the whole landing zone on this machine: DynamoDB (dynalite), the AWS emulation on one
  * loopback port, the world's accounts and connector functions, the packaged hub template deployed
  * into the hub account and Regions and the spoke template into every member account and Region.
- * The hub is packaged with `serverless package` when its inputs changed since the cached package
- * (.build/hub), while the rest starts.
+ * The hub is packaged with `serverless package`, while the rest starts, unless this checkout
+ * (.build/hub) or another on this machine packaged the same inputs before (local/deploy/package.ts).
  *
  * @example
  * const stack = await startStack({ timeScale: 0.01 });

@@ -7,19 +7,21 @@
 //   node scripts/package.mjs --package /some/dir --quiet         # what the local stack runs
 //
 // Every argument goes to `serverless package`. osls keeps a compiled config validator and
-// ~/.serverlessrc under HOME, so HOME is a cache folder of this project (XDG_CACHE_HOME, else
-// ~/.cache), never the user's own. The child gets a temp directory of its own, removed afterwards,
+// ~/.serverlessrc under HOME, so HOME is a folder in this project's machine cache (cache-home.cjs),
+// never the user's own. The child gets a temp directory of its own, removed afterwards,
 // so whatever a plugin leaves there goes with it. The dummy credentials only satisfy osls's
 // credential check (packaging calls no AWS API), and the proxy variables point at a closed port so
 // that anything trying to reach the network fails at once.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const lockfile = createRequire(import.meta.url)('proper-lockfile');
+const require = createRequire(import.meta.url);
+const lockfile = require('proper-lockfile');
+const { cacheHome } = require('./cache-home.cjs');
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const serverless = join(root, 'node_modules', '.bin', 'serverless');
 const closedPort = 'http://127.0.0.1:9';
@@ -35,11 +37,7 @@ const outputDir =
 if (!slsArgs.includes('--stage')) slsArgs.unshift('--stage', 'dev');
 const templatePath = join(outputDir, 'cloudformation-template-update-stack.json');
 
-const cacheHome = join(
-  process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
-  'appflow-connector-registrar',
-);
-const home = join(cacheHome, 'serverless-home');
+const home = join(cacheHome(), 'serverless-home');
 mkdirSync(home, { recursive: true });
 const temp = mkdtempSync(join(tmpdir(), 'registrar-package-'));
 

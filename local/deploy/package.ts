@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -8,13 +9,19 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import lockfile from 'proper-lockfile';
 import type { Template } from './cloudformation.js';
+
+const { cacheHome } = createRequire(import.meta.url)('../../scripts/cache-home.cjs') as {
+  cacheHome: () => string;
+};
 
 /**
  * The hub as `npm run package` (`serverless package`) writes it: the CloudFormation template and
@@ -26,8 +33,11 @@ export interface PackagedHub {
   template: Template;
   /** Hash of the inputs the package was made from (its cache key). */
   hash: string;
-  /** True when this call ran `serverless package`; false when the cache answered. */
-  packaged: boolean;
+  /**
+   * Where it came from: this checkout's cache, the machine's store (copied into the checkout's
+   * cache), or `serverless package`, run by this call.
+   */
+  source: 'checkout' | 'machine' | 'packaged';
 }
 
 export interface PackageOptions {
@@ -37,12 +47,21 @@ export interface PackageOptions {
   stage?: string;
   /** `--param`s, as the README tells users to pass them. */
   params?: Record<string, string>;
-  /** Where packages are cached; default <root>/.build/hub. */
+  /** This checkout's packages, which a running stack loads its functions from; default <root>/.build/hub. */
   cacheDir?: string;
+  /**
+   * The machine's packages, shared by its checkouts (a re-clone, a worktree, CI's clean clone) under
+   * the same hashes; default `machine-hub/` in scripts/cache-home.cjs's folder. false: none.
+   */
+  storeDir?: string | false;
 }
 
 export const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
 const KEPT_PACKAGES = 6;
+/** A store entry is a few megabytes; a dozen covers the branches a person switches between. */
+const KEPT_IN_STORE = 12;
+/** A copy into the store that has not been renamed into place after this long was abandoned. */
+const ABANDONED_MS = 60 * 60 * 1000;
 
 /** What `serverless package` reads: a change to any of them makes a new package. */
 const INPUTS = [
@@ -60,10 +79,12 @@ const INPUTS = [
 ];
 
 /**
- * The packaged hub for these options, from the cache when its inputs have not changed since, else
- * packaged now (about as long as `npm run package`). One package runs at a time across processes
- * (osls works in one folder of the project, .serverless), and a package is published to the cache
- * by a rename, so a reader never sees half of one.
+ * The packaged hub for these options: from this checkout's cache when its inputs have not changed
+ * since, else copied from the machine's store when any checkout packaged the same inputs, else
+ * packaged now (about as long as `npm run package`) and added to both. One package runs at a time
+ * per checkout (osls works in one folder of the project, .serverless), and a package enters either
+ * cache by a rename, so a reader never sees half of one. Stacks load code from the checkout's copy,
+ * so pruning the store never pulls code from under a running stack.
  *
  * @example
  * const hub = await packageHub({ root, params: { organizationId: 'o-a1b2c3d4e5' } });
@@ -73,9 +94,10 @@ export async function packageHub(options: PackageOptions): Promise<PackagedHub> 
   const stage = options.stage ?? 'dev';
   const params = Object.entries(options.params ?? {}).sort(([a], [b]) => a.localeCompare(b));
   const cacheDir = options.cacheDir ?? join(options.root, '.build', 'hub');
+  const storeDir = options.storeDir ?? join(cacheHome(), 'machine-hub');
   const hash = inputHash(options.root, [stage, ...params.map(([name, value]) => `${name}=${value}`)]);
   const directory = join(cacheDir, hash);
-  if (existsSync(join(directory, TEMPLATE_FILE))) return read(directory, hash, false);
+  if (existsSync(join(directory, TEMPLATE_FILE))) return read(directory, hash, 'checkout');
 
   mkdirSync(cacheDir, { recursive: true });
   const release = await lockfile.lock(cacheDir, {
@@ -85,27 +107,98 @@ export async function packageHub(options: PackageOptions): Promise<PackagedHub> 
   });
   try {
     // Another process may have packaged the same inputs while this one waited.
-    if (existsSync(join(directory, TEMPLATE_FILE))) return read(directory, hash, false);
+    if (existsSync(join(directory, TEMPLATE_FILE))) return read(directory, hash, 'checkout');
     const staging = `${directory}.staging`;
     rmSync(staging, { recursive: true, force: true });
+    let source: PackagedHub['source'] = 'machine';
     try {
-      await runPackage(options.root, staging, stage, params);
-      unpackZips(staging);
+      if (!(storeDir && copyFromStore(join(storeDir, hash), staging))) {
+        source = 'packaged';
+        await runPackage(options.root, staging, stage, params);
+        unpackZips(staging);
+        if (storeDir) addToStore(staging, storeDir, hash);
+      }
     } catch (error) {
       rmSync(staging, { recursive: true, force: true });
       throw error;
     }
     renameSync(staging, directory);
     pruneOthers(cacheDir, hash);
-    return read(directory, hash, true);
+    return read(directory, hash, source);
   } finally {
     await release();
   }
 }
 
-function read(directory: string, hash: string, packaged: boolean): PackagedHub {
+function read(directory: string, hash: string, source: PackagedHub['source']): PackagedHub {
   const template = JSON.parse(readFileSync(join(directory, TEMPLATE_FILE), 'utf8')) as Template;
-  return { directory, template, hash, packaged };
+  return { directory, template, hash, source };
+}
+
+/**
+ * Copies a package of the store into `target` and marks it used (its time keeps it from pruning).
+ * False when the store has none, or lost it while copying (another checkout pruned it).
+ */
+function copyFromStore(entry: string, target: string): boolean {
+  if (!existsSync(join(entry, TEMPLATE_FILE))) return false;
+  try {
+    cpSync(entry, target, { recursive: true });
+    const now = new Date();
+    utimesSync(entry, now, now);
+    return existsSync(join(target, TEMPLATE_FILE));
+  } catch {
+    rmSync(target, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/**
+ * Adds a package to the store: copied beside its place, then renamed into it, so another checkout
+ * sees all of it or nothing; when two checkouts add the same hash, the first rename wins and both
+ * copies are the same. The store only saves time, so a failure here (a full or read-only disk) is
+ * not the package's: the checkout keeps its copy.
+ */
+function addToStore(source: string, storeDir: string, hash: string): void {
+  const copy = join(storeDir, `.${hash}-${randomBytes(4).toString('hex')}`);
+  try {
+    mkdirSync(storeDir, { recursive: true });
+    cpSync(source, copy, { recursive: true });
+    const entry = join(storeDir, hash);
+    // Entries appear whole, by rename: one without its template was damaged outside this code.
+    if (existsSync(entry) && !existsSync(join(entry, TEMPLATE_FILE))) {
+      rmSync(entry, { recursive: true, force: true });
+    }
+    renameSync(copy, entry);
+  } catch {
+    try {
+      rmSync(copy, { recursive: true, force: true });
+    } catch {
+      // storeDir is not a folder: there is no copy to remove.
+    }
+    return;
+  }
+  pruneStore(storeDir);
+}
+
+/** Keeps the store's most recently used packages, and removes copies abandoned by a crash. */
+function pruneStore(storeDir: string): void {
+  try {
+    const entries = readdirSync(storeDir).map((name) => ({
+      name,
+      used: statSync(join(storeDir, name)).mtimeMs,
+    }));
+    const packages = entries
+      .filter(({ name }) => /^[0-9a-f]{16}$/.test(name))
+      .sort((a, b) => b.used - a.used);
+    const abandoned = entries.filter(
+      ({ name, used }) => name.startsWith('.') && Date.now() - used > ABANDONED_MS,
+    );
+    for (const { name } of [...packages.slice(KEPT_IN_STORE), ...abandoned]) {
+      rmSync(join(storeDir, name), { recursive: true, force: true });
+    }
+  } catch {
+    // Another checkout pruned the same entries meanwhile: nothing is lost.
+  }
 }
 
 async function runPackage(
