@@ -100,7 +100,7 @@ function main(): void {
           env,
         ),
       ];
-      measured.forEach((seconds, column) => times[column]?.push(seconds));
+      for (const [column, seconds] of measured.entries()) times[column]?.push(seconds);
       rows.push([String(round), ...measured.map((seconds) => `${seconds.toFixed(2)} s`)]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
