@@ -24,7 +24,7 @@ import {
  */
 const FAKE_PACKAGER = `
 import { appendFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 const args = process.argv.slice(2);
 const out = args[args.indexOf('--package') + 1];
 appendFileSync(new URL('../runs.log', import.meta.url), args.filter((a) => a.startsWith('--param')).join(' ') + '\\n');
