@@ -65,7 +65,9 @@ async function bundleHandlers(serviceDir, handlers) {
       {
         name: 'registrar-handler',
         setup(build) {
-          build.onResolve({ filter: /^registrar:handler$/ }, () => ({ path: join(serviceDir, current) }));
+          build.onResolve({ filter: new RegExp(`^${HANDLER_ENTRY}$`) }, () => ({
+            path: join(serviceDir, current),
+          }));
         },
       },
     ],

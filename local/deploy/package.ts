@@ -123,7 +123,8 @@ export async function packageHub(options: PackageOptions): Promise<PackagedHub> 
       throw error;
     }
     renameSync(staging, directory);
-    pruneOthers(cacheDir, hash);
+    // A running stack (of a test with other params, say) loads its code from its own package.
+    prunePackages(cacheDir, KEPT_PACKAGES, hash);
     return read(directory, hash, source);
   } finally {
     await release();
@@ -137,7 +138,8 @@ function read(directory: string, hash: string, source: PackagedHub['source']): P
 
 /**
  * Copies a package of the store into `target` and marks it used (its time keeps it from pruning).
- * False when the store has none, or lost it while copying (another checkout pruned it).
+ * False when the store has none, or lost it while copying (another checkout pruned it: the copy
+ * throws on the files gone).
  */
 function copyFromStore(entry: string, target: string): boolean {
   if (!existsSync(join(entry, TEMPLATE_FILE))) return false;
@@ -145,7 +147,7 @@ function copyFromStore(entry: string, target: string): boolean {
     cpSync(entry, target, { recursive: true });
     const now = new Date();
     utimesSync(entry, now, now);
-    return existsSync(join(target, TEMPLATE_FILE));
+    return true;
   } catch {
     rmSync(target, { recursive: true, force: true });
     return false;
@@ -177,25 +179,8 @@ function addToStore(source: string, storeDir: string, hash: string): void {
     }
     return;
   }
-  pruneStore(storeDir);
-}
-
-/** Keeps the store's most recently used packages, and removes copies abandoned by a crash. */
-function pruneStore(storeDir: string): void {
   try {
-    const entries = readdirSync(storeDir).map((name) => ({
-      name,
-      used: statSync(join(storeDir, name)).mtimeMs,
-    }));
-    const packages = entries
-      .filter(({ name }) => /^[0-9a-f]{16}$/.test(name))
-      .sort((a, b) => b.used - a.used);
-    const abandoned = entries.filter(
-      ({ name, used }) => name.startsWith('.') && Date.now() - used > ABANDONED_MS,
-    );
-    for (const { name } of [...packages.slice(KEPT_IN_STORE), ...abandoned]) {
-      rmSync(join(storeDir, name), { recursive: true, force: true });
-    }
+    prunePackages(storeDir, KEPT_IN_STORE, hash);
   } catch {
     // Another checkout pruned the same entries meanwhile: nothing is lost.
   }
@@ -244,16 +229,22 @@ function unpackZips(directory: string): void {
 }
 
 /**
- * Keeps the newest few packages: each holds a megabyte or two, and a running stack (of a test with
- * other params, say) loads its functions' code from its own package.
+ * Keeps `kept` packages of a folder, `current` and those used last (a package folder's time is its
+ * last use), and removes copies into it abandoned by a crash (addToStore's .<hash>-<random>).
  */
-function pruneOthers(cacheDir: string, keep: string): void {
-  const packages = readdirSync(cacheDir)
-    .filter((name) => name !== keep && /^[0-9a-f]{16}$/.test(name))
-    .map((name) => ({ name, modified: statSync(join(cacheDir, name)).mtimeMs }))
-    .sort((a, b) => b.modified - a.modified);
-  for (const { name } of packages.slice(KEPT_PACKAGES - 1)) {
-    rmSync(join(cacheDir, name), { recursive: true, force: true });
+function prunePackages(folder: string, kept: number, current: string): void {
+  const entries = readdirSync(folder).map((name) => ({
+    name,
+    used: statSync(join(folder, name)).mtimeMs,
+  }));
+  const others = entries
+    .filter(({ name }) => name !== current && /^[0-9a-f]{16}$/.test(name))
+    .sort((a, b) => b.used - a.used);
+  const abandoned = entries.filter(
+    ({ name, used }) => /^\.[0-9a-f]{16}-[0-9a-f]{8}$/.test(name) && Date.now() - used > ABANDONED_MS,
+  );
+  for (const { name } of [...others.slice(kept - 1), ...abandoned]) {
+    rmSync(join(folder, name), { recursive: true, force: true });
   }
 }
 
